@@ -1,0 +1,1 @@
+"""The domain: importable without typer or rich."""
