@@ -1,0 +1,63 @@
+"""Users, groups and customer managed policies, as the store keeps them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from iamctl.core.names import iam_arn
+
+
+@dataclass
+class User:
+    name: str = field(metadata={"from_key": True})
+    id: str
+    created: str
+    path: str = "/"
+    groups: list[str] = field(default_factory=list)  # group names, in the order joined
+    attached: list[str] = field(default_factory=list)  # managed policy ARNs
+    boundary: str | None = None  # managed policy ARN
+    tags: dict[str, str] = field(default_factory=dict)
+    inline: dict[str, str] = field(default_factory=dict)  # policy name → JSON text
+
+    def arn(self, account_id: str) -> str:
+        return iam_arn(account_id, "user", self.name, self.path)
+
+
+@dataclass
+class Group:
+    name: str = field(metadata={"from_key": True})
+    id: str
+    created: str
+    path: str = "/"
+    attached: list[str] = field(default_factory=list)
+    inline: dict[str, str] = field(default_factory=dict)
+
+    def arn(self, account_id: str) -> str:
+        return iam_arn(account_id, "group", self.name, self.path)
+
+
+@dataclass
+class PolicyVersion:
+    document: str  # JSON text, as given, so positions in findings point into it
+    created: str
+
+
+@dataclass
+class CustomerPolicy:
+    name: str = field(metadata={"from_key": True})
+    id: str
+    created: str
+    updated: str
+    path: str = "/"
+    description: str | None = None
+    default_version: str = "v1"
+    next_version: int = 2  # AWS never reuses a version number
+    tags: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, PolicyVersion] = field(default_factory=dict)
+
+    def arn(self, account_id: str) -> str:
+        return iam_arn(account_id, "policy", self.name, self.path)
+
+    @property
+    def document(self) -> str:
+        return self.versions[self.default_version].document

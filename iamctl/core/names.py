@@ -1,0 +1,117 @@
+"""AWS's name rules, ARNs, unique IDs and account IDs."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+
+from iamctl.core.errors import IamError, validation_error
+
+PARTITION = "aws"
+
+# AWS documents names as [\w+=,.@-]+; IAM's \w is ASCII only.
+_NAME_RE = re.compile(r"[A-Za-z0-9_+=,.@-]+")
+_PATH_RE = re.compile(r"/|/[\x21-\x7e]+/")
+_ACCOUNT_ID_RE = re.compile(r"\d{12}")
+
+# Name lengths per entity kind, from "IAM and AWS STS quotas".
+NAME_MAX = {
+    "user": 64,
+    "group": 128,
+    "policy": 128,
+    "role": 64,
+    "instance-profile": 128,
+    "inline-policy": 128,
+}
+PATH_MAX = 512
+
+# Unique ID prefixes AWS uses ("Unique identifiers" in the IAM User Guide).
+ID_PREFIX = {
+    "user": "AIDA",
+    "group": "AGPA",
+    "policy": "ANPA",
+    "role": "AROA",
+    "instance-profile": "AIPA",
+    "access-key": "AKIA",
+    "session-key": "ASIA",
+}
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: what AWS's IDs are made of
+
+
+def _constraint_error(field: str, value: str, constraint: str) -> IamError:
+    return validation_error(
+        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
+        f"constraint: {constraint}"
+    )
+
+
+def check_name(kind: str, name: str, field: str | None = None) -> str:
+    """Raise ValidationError unless *name* follows AWS's rules for *kind*."""
+    field = field or _field_name(kind)
+    limit = NAME_MAX[kind]
+    if not 1 <= len(name) <= limit:
+        raise _constraint_error(
+            field, name, f"Member must have length between 1 and {limit}"
+        )
+    if not _NAME_RE.fullmatch(name):
+        raise _constraint_error(
+            field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]+"
+        )
+    return name
+
+
+def _field_name(kind: str) -> str:
+    parts = kind.split("-")
+    return parts[0] + "".join(p.title() for p in parts[1:]) + "Name"
+
+
+def check_path(path: str, field: str = "path") -> str:
+    """Raise ValidationError unless *path* is / or /a/b/ of printable ASCII, at most 512."""
+    if len(path) > PATH_MAX:
+        raise _constraint_error(field, path, f"Member must have length less than or equal to {PATH_MAX}")
+    if not _PATH_RE.fullmatch(path) or "//" in path:
+        raise _constraint_error(
+            field,
+            path,
+            r"Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
+        )
+    return path
+
+
+def check_account_id(account_id: str) -> str:
+    if not _ACCOUNT_ID_RE.fullmatch(account_id):
+        raise validation_error(f"The account ID {account_id!r} is not 12 digits.")
+    return account_id
+
+
+def new_account_id() -> str:
+    # A leading zero is legal in AWS, but IDs that look like numbers read better.
+    return str(secrets.randbelow(9 * 10**11) + 10**11)
+
+
+def new_unique_id(kind: str) -> str:
+    """AWS-style unique ID: a 4-letter prefix and 17 base32 characters (21 in all)."""
+    return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
+
+
+def iam_arn(account_id: str, kind: str, name: str, path: str = "/") -> str:
+    """arn:aws:iam::123456789012:user/division/alice"""
+    return f"arn:{PARTITION}:iam::{account_id}:{kind}{path}{name}"
+
+
+def root_arn(account_id: str) -> str:
+    return f"arn:{PARTITION}:iam::{account_id}:root"
+
+
+def now_iso() -> str:
+    """The current time as AWS's CLI prints it (UTC, seconds, +00:00)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_arn(arn: str) -> dict[str, str]:
+    """Split an ARN into partition, service, region, account and resource."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        raise IamError("InvalidInput", f"ARN {arn} is not valid.")
+    return dict(zip(("arn", "partition", "service", "region", "account", "resource"), parts, strict=True))

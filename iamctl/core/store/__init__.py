@@ -1,0 +1,221 @@
+"""The store: one TOML file holding every account, read through a cache, written atomically.
+
+Reads never take the lock: a write replaces the file with ``os.replace``, so a reader sees
+the old file or the new one, never half of one. A read first looks in a cache of the
+parsed file (JSON under ``$XDG_CACHE_HOME/iamctl``) keyed by the file's size, mtime and
+inode; only when that is stale is the TOML parsed and checked.
+
+A write holds an exclusive ``flock`` on ``<store>.lock`` for the whole read-modify-write,
+splices only the changed blocks into the text (see blocks.py), writes a temporary file in
+the same directory (mode 0600), fsyncs it, renames it into place, fsyncs the directory, and
+refreshes the cache. A store that fails its checks is reported and never written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+from iamctl import __version__
+from iamctl.core.errors import StoreError
+from iamctl.core.model import SCHEMA_VERSION, StoreData
+from iamctl.core.model.base import from_raw, to_raw
+from iamctl.core.store.checks import check_references
+
+LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "iamctl" / "store.toml"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "iamctl"
+
+
+class Store:
+    """One store file. ``read()`` for queries, ``transaction()`` for changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:24]
+        self.cache_path = _cache_dir() / f"{digest}.json"
+
+    # ------------------------------------------------------------------ reading
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def read(self) -> StoreData:
+        text, raw = self._load()
+        return self._to_model(raw)
+
+    def _load(self) -> tuple[str | None, dict]:
+        """(text or None when the cache answered, raw data)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StoreError(
+                f"No store at {self.path}. Create one with 'iamctl init' "
+                "(or point --store / IAMCTL_STORE at an existing one).",
+                "NoStore",
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"Cannot read the store {self.path}: {exc.strerror}.", "StoreUnreadable") from None
+        with os.fdopen(fd, "rb") as fh:
+            key = _stat_key(os.fstat(fh.fileno()))
+            cached = self._read_cache(key)
+            if cached is not None:
+                return None, cached
+            data = fh.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoreError(f"{self.path}: not UTF-8 text (byte {exc.start}).", "CorruptStore") from None
+        raw = self._parse(text)
+        self._write_cache(key, raw)
+        return text, raw
+
+    def _parse(self, text: str) -> dict:
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise StoreError(f"{self.path}: invalid TOML: {exc}.", "CorruptStore") from None
+        self._check(raw)
+        return raw
+
+    def _check(self, raw: dict) -> None:
+        schema = raw.get("schema")
+        if schema != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema {schema!r} is not one this iamctl reads (it reads {SCHEMA_VERSION}).",
+                "CorruptStore",
+            )
+        data = from_raw(StoreData, raw, f"{self.path}: store")
+        check_references(data, str(self.path))
+
+    def _to_model(self, raw: dict) -> StoreData:
+        return from_raw(StoreData, raw, f"{self.path}: store")
+
+    # ------------------------------------------------------------------ cache
+
+    def _read_cache(self, key: list) -> dict | None:
+        try:
+            with open(self.cache_path, "rb") as fh:
+                cached = json.loads(fh.read())
+        except (OSError, ValueError):
+            return None
+        if cached.get("key") != key or cached.get("version") != __version__:
+            return None
+        return cached.get("raw")
+
+    def _write_cache(self, key: list, raw: dict) -> None:
+        # The cache is an optimisation: failing to write it must never fail a command.
+        with contextlib.suppress(OSError):
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = self.cache_path.with_name(f"{self.cache_path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                json.dump({"key": key, "version": __version__, "raw": raw}, fh, separators=(",", ":"))
+            os.replace(tmp, self.cache_path)
+
+    # ------------------------------------------------------------------ writing
+
+    def create(self, data: StoreData) -> None:
+        """Write a new store; refuse if one exists."""
+        from iamctl.core.store.blocks import block_patterns, iter_blocks, render_block
+
+        raw = to_raw(data)
+        patterns = block_patterns(StoreData)
+        parts = [render_block(path, content) for path, content in iter_blocks(raw, patterns)]
+        text = "\n".join(parts)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            if self.path.exists():
+                raise StoreError(f"A store already exists at {self.path}; not overwriting it.", "StoreExists")
+            self._write_text(text, raw)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StoreData]:
+        """Yield the data to change; on a clean exit, write what changed."""
+        with self._locked():
+            text, old_raw = self._load()
+            if text is None:
+                text = self.path.read_text(encoding="utf-8")
+            data = self._to_model(old_raw)
+            yield data
+            new_raw = to_raw(data)
+            if new_raw == old_raw:
+                return
+            check_references(data, str(self.path))
+            self._write_text(self._render(text, old_raw, new_raw), new_raw)
+
+    def _render(self, text: str, old_raw: dict, new_raw: dict) -> str:
+        from iamctl.core.store.blocks import Unspliceable, block_patterns, full_rewrite, splice
+
+        try:
+            return splice(text, old_raw, new_raw, block_patterns(StoreData))
+        except Unspliceable:
+            return full_rewrite(text, new_raw)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable") from None
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"Another iamctl holds the lock on {self.path} (waited {timeout:g} s).",
+                            "LockTimeout",
+                        ) from None
+                    time.sleep(0.01)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    def _write_text(self, text: str, raw: dict) -> None:
+        directory = self.path.parent
+        tmp = directory / f".{self.path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._write_cache(_stat_key(os.stat(self.path)), raw)
+
+
+def _stat_key(st: os.stat_result) -> list:
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]

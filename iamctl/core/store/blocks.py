@@ -1,0 +1,421 @@
+"""Splicing changed entities into the store's TOML text.
+
+A full tomlkit parse of a quota-size store takes seconds, so a write does not parse the
+whole file. The file is cut into *blocks*: the top (schema, default account), each account's
+own table, and one block per user, group, policy ... (a ``[table]`` with its sub-tables).
+A write compares the old and new data block by block and touches only the text of blocks
+that changed: tomlkit patches the block in place (a person's comments and layout in it
+survive), new blocks are appended next to their siblings, deleted ones are cut out.
+Every patched block is re-parsed and compared with what it should hold; whenever the
+text is laid out in a way this module does not follow (array tables, an entity split
+across the file, dotted keys that reach into another block), it says so with
+``Unspliceable`` and the caller rewrites the whole document with tomlkit instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import tomlkit
+import tomlkit.items
+from tomlkit.container import OutOfOrderTableProxy
+
+Path = tuple[str, ...]
+WILD = "*"
+
+
+class Unspliceable(Exception):
+    """The text cannot be patched block by block; rewrite the whole document."""
+
+
+# ---------------------------------------------------------------- which tables are blocks
+
+
+@cache
+def block_patterns(root_cls: type) -> tuple[Path, ...]:
+    """Paths (with ``*`` for entity keys) of every block, longest first."""
+    found: list[Path] = []
+
+    def walk(cls: type, prefix: Path) -> None:
+        hints = _hints(cls)
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("blocks"):
+                pattern = (*prefix, f.metadata.get("key", f.name), WILD)
+                found.append(pattern)
+                walk(_item_type(hints[f.name]), pattern)
+
+    walk(root_cls, ())
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(cls)
+
+
+def _item_type(tp: Any) -> type:
+    import typing
+
+    return typing.get_args(tp)[1]
+
+
+def _matches(pattern: Path, path: Path) -> bool:
+    return all(p == WILD or p == k for p, k in zip(pattern, path, strict=False))
+
+
+def block_of(path: Path, patterns: tuple[Path, ...]) -> Path:
+    """The block that owns the table at *path*."""
+    for pattern in patterns:
+        if len(pattern) <= len(path) and _matches(pattern, path):
+            return path[: len(pattern)]
+    return ()
+
+
+def _child_collections(bpath: Path, patterns: tuple[Path, ...]) -> set[str]:
+    """Keys under the block at *bpath* that are collections of further blocks."""
+    return {
+        p[len(bpath)]
+        for p in patterns
+        if len(p) == len(bpath) + 2 and _matches(p[: len(bpath)], bpath)
+    }
+
+
+def iter_blocks(raw: dict[str, Any], patterns: tuple[Path, ...]) -> Iterator[tuple[Path, dict]]:
+    """Every block of *raw* with its own content (child blocks removed), in file order."""
+
+    def walk(node: dict[str, Any], bpath: Path) -> Iterator[tuple[Path, dict]]:
+        children = _child_collections(bpath, patterns)
+        yield bpath, {k: v for k, v in node.items() if k not in children}
+        for coll in children:
+            for key, sub in (node.get(coll) or {}).items():
+                yield from walk(sub, (*bpath, coll, key))
+
+    yield from walk(raw, ())
+
+
+def nest(path: Path, content: dict) -> dict:
+    """{'a': {'b': content}} for path ('a', 'b')."""
+    for key in reversed(path):
+        content = {key: content}
+    return content
+
+
+# ---------------------------------------------------------------- reading the text
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclasses.dataclass
+class Header:
+    start: int  # offset where the block's text begins (comments right above included)
+    line: int  # offset of the header line itself
+    path: Path
+    array: bool
+
+
+def scan_headers(text: str) -> list[Header]:
+    """Find every [table] header outside multi-line strings, with the comments above it."""
+    headers: list[Header] = []
+    offset = 0
+    in_string: str | None = None  # the open multi-line string's delimiter
+    comment_start: int | None = None  # first line of the comment run just above
+    for line in text.splitlines(keepends=True):
+        if in_string is None:
+            stripped = line.lstrip()
+            if stripped.startswith("["):
+                path, array = parse_header(stripped)
+                start = comment_start if comment_start is not None else offset
+                headers.append(Header(start, offset, path, array))
+                comment_start = None
+            elif stripped.startswith("#"):
+                if comment_start is None:
+                    comment_start = offset
+            else:
+                comment_start = None
+        if "'''" in line or '"""' in line:
+            in_string = _string_state_after(line, in_string)
+        offset += len(line)
+    return headers
+
+
+def _string_state_after(line: str, state: str | None) -> str | None:
+    """Which multi-line string (if any) is still open at the end of *line*."""
+    i = 0
+    n = len(line)
+    while i < n:
+        if state is not None:
+            end = line.find(state, i)
+            if end < 0:
+                return state
+            # A run of more than three quotes closes on its last three.
+            while line.startswith(state[0], end + 3):
+                end += 1
+            i, state = end + 3, None
+            continue
+        ch = line[i]
+        if ch == "#":
+            return None
+        if line.startswith("'''", i) or line.startswith('"""', i):
+            state = line[i : i + 3]
+            i += 3
+        elif ch in "'\"":
+            i = _skip_single_line_string(line, i)
+        else:
+            i += 1
+    return state
+
+
+def _skip_single_line_string(line: str, i: int) -> int:
+    quote = line[i]
+    i += 1
+    while i < len(line) and line[i] != quote:
+        i += 2 if quote == '"' and line[i] == "\\" else 1
+    return i + 1
+
+
+def parse_header(stripped: str) -> tuple[Path, bool]:
+    array = stripped.startswith("[[")
+    i = 2 if array else 1
+    keys: list[str] = []
+    while True:
+        while stripped[i] in " \t":
+            i += 1
+        if stripped[i] == '"':
+            end = i + 1
+            while stripped[end] != '"':
+                end += 2 if stripped[end] == "\\" else 1
+            keys.append(json.loads(stripped[i : end + 1]))
+            i = end + 1
+        elif stripped[i] == "'":
+            end = stripped.index("'", i + 1)
+            keys.append(stripped[i + 1 : end])
+            i = end + 1
+        else:
+            m = _BARE_KEY.match(stripped, i)
+            if not m:
+                raise Unspliceable(f"cannot read the header {stripped.strip()!r}")
+            keys.append(m.group())
+            i = m.end()
+        while stripped[i] in " \t":
+            i += 1
+        if stripped[i] == ".":
+            i += 1
+            continue
+        if stripped[i] == "]":
+            return tuple(keys), array
+        raise Unspliceable(f"cannot read the header {stripped.strip()!r}")
+
+
+@dataclasses.dataclass
+class Span:
+    start: int
+    end: int
+
+
+def block_spans(text: str, patterns: tuple[Path, ...]) -> dict[Path, Span]:
+    """Where each block's text is; Unspliceable if a block is not one contiguous run."""
+    headers = scan_headers(text)
+    spans: dict[Path, Span] = {}
+    first = headers[0].start if headers else len(text)
+    spans[()] = Span(0, first)
+    current: Path | None = None
+    for i, header in enumerate(headers):
+        if header.array:
+            raise Unspliceable("the store uses [[array tables]]")
+        end = headers[i + 1].start if i + 1 < len(headers) else len(text)
+        owner = block_of(header.path, patterns)
+        if owner == current:
+            spans[owner].end = end
+            continue
+        if owner in spans:
+            raise Unspliceable(f"the tables of {'.'.join(owner)} are not together")
+        spans[owner] = Span(header.start, end)
+        current = owner
+    return spans
+
+
+# ---------------------------------------------------------------- writing
+
+
+def toml_value(value: Any) -> Any:
+    """A tomlkit item for *value*; JSON documents become readable multi-line strings."""
+    if isinstance(value, str) and "\n" in value:
+        literal = "'''" not in value and all(c == "\n" or c == "\t" or c >= " " for c in value)
+        return tomlkit.string(value, multiline=True, literal=literal)
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        for k, v in value.items():
+            table[k] = toml_value(v)
+        return table
+    if isinstance(value, list):
+        arr = tomlkit.array()
+        for v in value:
+            arr.append(toml_value(v))
+        return arr
+    return tomlkit.item(value)
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(k if _BARE_KEY.fullmatch(k) else json.dumps(k) for k in path)
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def render_block(bpath: Path, content: dict) -> str:
+    """Fresh text for a block (used for new entities): scalars first, then sub-tables."""
+    out: list[str] = []
+
+    def emit(path: Path, table: dict, header: bool) -> None:
+        scalars = {k: v for k, v in table.items() if not _is_table(v)}
+        if header:
+            out.append(f"[{_dotted(path)}]\n")
+        for key, value in scalars.items():
+            out.append(f"{_dotted((key,))} = {toml_value(value).as_string()}\n")
+        for key, value in table.items():
+            if _is_table(value):
+                if out and out[-1] != "\n":
+                    out.append("\n")
+                emit((*path, key), value, header=True)
+
+    emit(bpath, content, header=bool(bpath))
+    return "".join(out)
+
+
+def sync(container: Any, new: dict) -> None:
+    """Make the tomlkit *container* hold *new*, touching only what differs."""
+    for key in [k for k in container if k not in new]:
+        del container[key]
+    for key, value in new.items():
+        old = container[key] if key in container else None
+        if not _is_table(value):
+            if old is None or _unwrap(old) != value:
+                container[key] = toml_value(value)
+        elif isinstance(old, tomlkit.items.InlineTable):
+            if old.unwrap() != value:
+                container[key] = toml_value(value)
+        elif isinstance(old, (tomlkit.items.Table, OutOfOrderTableProxy)):
+            sync(old, value)
+        else:
+            container[key] = _new_table(value)
+
+
+def _new_table(value: dict) -> Any:
+    table = tomlkit.table()
+    for k, v in value.items():
+        table[k] = _new_table(v) if _is_table(v) else toml_value(v)
+    return table
+
+
+def _unwrap(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item
+
+
+def patch_block(old_text: str, bpath: Path, old_content: dict, new_content: dict) -> str:
+    """New text for a changed block, keeping what a person wrote in it where possible."""
+    expected_old = nest(bpath, old_content) if old_content else {}
+    if _loads(old_text) != expected_old:
+        raise Unspliceable(f"the text of {'.'.join(bpath) or 'the top'} holds more than its block")
+    doc = tomlkit.parse(old_text)
+    node: Any = doc
+    for key in bpath:
+        node = node[key]
+    sync(node, new_content)
+    text = tomlkit.dumps(doc)
+    if _loads(text) != nest(bpath, new_content):
+        text = render_block(bpath, new_content)
+        if _loads(text) != nest(bpath, new_content):
+            raise Unspliceable(f"could not render {'.'.join(bpath)}")
+    return text
+
+
+def _loads(text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise Unspliceable(str(exc)) from None
+
+
+def splice(
+    text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]
+) -> str:
+    """The new file text: *text* (which holds *old_raw*) changed to hold *new_raw*."""
+    old_blocks = dict(iter_blocks(old_raw, patterns))
+    new_blocks = dict(iter_blocks(new_raw, patterns))
+    changed = [p for p, c in new_blocks.items() if old_blocks.get(p) != c]
+    removed = [p for p in old_blocks if p not in new_blocks]
+    if not changed and not removed:
+        return text
+    spans = block_spans(text, patterns)
+    if set(spans) - {()} - set(old_blocks):
+        raise Unspliceable("the text has tables the data does not")
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
+    for path in removed:
+        if path in spans:
+            edits.append((spans[path].start, spans[path].end, ""))
+    inserts: dict[int, list[str]] = {}
+    for path in changed:
+        if path in spans:
+            span = spans[path]
+            new_text = patch_block(text[span.start : span.end], path, old_blocks[path], new_blocks[path])
+            edits.append((span.start, span.end, _with_gap(new_text)))
+        else:
+            at = _insert_point(path, spans, removed, len(text))
+            inserts.setdefault(at, []).append(render_block(path, new_blocks[path]))
+    for at, texts in inserts.items():
+        edits.append((at, at, "".join("\n" + t for t in texts)))
+    edits.sort(key=lambda e: (e[0], e[1]))
+    out: list[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        if start < pos:
+            raise Unspliceable("overlapping edits")
+        out.append(text[pos:start])
+        out.append(replacement)
+        pos = end
+    out.append(text[pos:])
+    result = "".join(out)
+    if not result.endswith("\n"):
+        result += "\n"
+    return result
+
+
+def _with_gap(block_text: str) -> str:
+    # tomlkit keeps trailing blank lines of the old span; make sure one separates blocks.
+    return block_text if block_text.endswith("\n\n") else block_text.rstrip("\n") + "\n\n"
+
+
+def _insert_point(path: Path, spans: dict[Path, Span], removed: list[Path], eof: int) -> int:
+    """After the last existing sibling, else at the end of the parent's region, else EOF."""
+    for depth in (len(path) - 1, len(path) - 2):
+        if depth < 0:
+            break
+        prefix = path[:depth]
+        ends = [s.end for p, s in spans.items() if p and p[:depth] == prefix and p not in removed]
+        if ends:
+            return _end_of_block(max(ends), spans)
+    return eof
+
+
+def _end_of_block(end: int, spans: dict[Path, Span]) -> int:
+    # A comment run that belongs to the next block starts its span, so *end* is already
+    # the right boundary; nothing to adjust.
+    return end
+
+
+def full_rewrite(text: str, new_raw: dict) -> str:
+    """Slow path: parse everything with tomlkit, sync, dump, verify."""
+    doc = tomlkit.parse(text)
+    sync(doc, new_raw)
+    out = tomlkit.dumps(doc)
+    if tomllib.loads(out) != new_raw:
+        raise ValueError("the rewritten store does not hold the data it should")
+    return out
