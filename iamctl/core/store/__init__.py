@@ -139,7 +139,7 @@ class Store:
         raw = to_raw(data)
         patterns = block_patterns(StoreData)
         parts = [render_block(path, content) for path, content in iter_blocks(raw, patterns)]
-        text = "\n".join(parts)
+        text = "\n".join(parts).rstrip("\n") + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
             if self.path.exists():

@@ -371,7 +371,7 @@ def splice(
             at = _insert_point(path, spans, removed, len(text))
             inserts.setdefault(at, []).append(render_block(path, new_blocks[path]))
     for at, texts in inserts.items():
-        edits.append((at, at, "".join("\n" + t for t in texts)))
+        edits.append((at, at, _insertion(text, at, texts)))
     edits.sort(key=lambda e: (e[0], e[1]))
     out: list[str] = []
     pos = 0
@@ -386,6 +386,14 @@ def splice(
     if not result.endswith("\n"):
         result += "\n"
     return result
+
+
+def _insertion(text: str, at: int, blocks: list[str]) -> str:
+    """New blocks at *at*, each separated from its neighbours by one blank line."""
+    before = text[:at]
+    lead = "" if not before or before.endswith("\n\n") else ("\n" if before.endswith("\n") else "\n\n")
+    trail = "\n" if at < len(text) else ""
+    return lead + "\n".join(b.rstrip("\n") + "\n" for b in blocks) + trail
 
 
 def _with_gap(block_text: str) -> str:

@@ -1,0 +1,67 @@
+"""iamctl account ..."""
+
+from __future__ import annotations
+
+import typer
+
+from iamctl.cli.common import emit, info, read, write
+from iamctl.core import shapes_account
+from iamctl.core.service import accounts
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    account_id: str = typer.Option(None, "--account-id", help="12-digit account ID (random when omitted)."),
+    alias: str = typer.Option(None, "--alias"),
+    name: str = typer.Option(None, "--name"),
+) -> None:
+    """Add an account to the store.
+
+    Example: iamctl account create --account-id 210987654321 --alias dev
+    """
+    with write() as data:
+        account = accounts.create(data, account_id=account_id, alias=alias, name=name)
+        shape = shapes_account.account(account, default=data.default_account == account.id)
+    emit({"Account": shape})
+
+
+@app.command("list")
+def list_() -> None:
+    """List the store's accounts (the default one is marked)."""
+    data = read()
+    emit({"Accounts": [shapes_account.account(a, default=a.id == data.default_account) for a in data.accounts.values()]})
+
+
+@app.command("get")
+def get(selector: str = typer.Argument(None, metavar="[ID-OR-ALIAS]", help="Default: the current account.")) -> None:
+    """Show one account (the current one when none is named)."""
+    from iamctl.cli.env import current
+
+    data = read()
+    account = accounts.resolve(data, selector or current().account_selector())
+    emit({"Account": shapes_account.account(account, default=account.id == data.default_account)})
+
+
+@app.command("delete")
+def delete(
+    selector: str = typer.Argument(..., metavar="ID-OR-ALIAS"),
+    force: bool = typer.Option(False, "--force", help="Delete even when it still holds users, groups or policies."),
+) -> None:
+    """Delete an account; refused while it holds entities unless --force."""
+    with write() as data:
+        account = accounts.delete(data, selector, force=force)
+    info(f"Deleted account {account.id}.")
+
+
+@app.command("use")
+def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
+    """Make an account the store's default."""
+    with write() as data:
+        account = accounts.use(data, selector)
+    info(f"Default account is now {account.id}.")
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    parent.add_typer(app, name=name, help=help)

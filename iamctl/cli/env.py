@@ -1,0 +1,108 @@
+"""Everything a command needs from its surroundings, in one object tests can replace.
+
+Global options may stand anywhere on the line (``iamctl user list --output json``), as
+aws-cli users type them, so main() lifts them out of argv before Typer parses the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+OUTPUTS = ("table", "json", "text")
+
+# option → (attribute, takes a value)
+GLOBAL_OPTIONS = {
+    "--store": ("store", True),
+    "--account": ("account", True),
+    "--output": ("output", True),
+    "--query": ("query", True),
+    "--no-color": ("no_color", False),
+}
+
+
+@dataclass
+class Env:
+    store: str | None = None
+    account: str | None = None
+    output: str | None = None
+    query: str | None = None
+    no_color: bool = False
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def store_path(self) -> Path:
+        from iamctl.core.store import default_path
+
+        chosen = self.store or os.environ.get("IAMCTL_STORE")
+        return Path(chosen).expanduser() if chosen else default_path()
+
+    def account_selector(self) -> str | None:
+        return self.account or os.environ.get("IAMCTL_ACCOUNT") or None
+
+    def output_format(self) -> str:
+        return self.output or os.environ.get("IAMCTL_OUTPUT") or "table"
+
+    def color(self) -> bool:
+        if self.no_color or "NO_COLOR" in os.environ:
+            return False
+        return self.stdout.isatty()
+
+    def interactive(self) -> bool:
+        """Prompt only when a person is at the keyboard."""
+        return self.stdin.isatty()
+
+    def info(self, message: str) -> None:
+        print(message, file=self.stderr)
+
+
+class GlobalOptionError(ValueError):
+    pass
+
+
+def split_globals(argv: list[str]) -> tuple[Env, list[str]]:
+    """Lift the global options out of *argv* (before any ``--``)."""
+    env = Env()
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            attr, takes_value = GLOBAL_OPTIONS[name]
+            if not takes_value:
+                setattr(env, attr, True)
+            elif eq:
+                setattr(env, attr, value)
+            elif i + 1 < len(argv):
+                setattr(env, attr, argv[i + 1])
+                i += 1
+            else:
+                raise GlobalOptionError(f"Option '{name}' requires an argument.")
+            i += 1
+            continue
+        rest.append(arg)
+        i += 1
+    output = env.output or os.environ.get("IAMCTL_OUTPUT")
+    if output is not None and output not in OUTPUTS:
+        raise GlobalOptionError(f"Invalid value for '--output': {output!r} is not one of {', '.join(OUTPUTS)}.")
+    return env, rest
+
+
+_current = Env()
+
+
+def current() -> Env:
+    return _current
+
+
+def set_current(env: Env) -> None:
+    global _current
+    _current = env

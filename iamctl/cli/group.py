@@ -1,0 +1,129 @@
+"""iamctl group ..."""
+
+from __future__ import annotations
+
+import typer
+
+from iamctl.cli.common import emit, read_account, read_document, report_removed, write_account
+from iamctl.core import shapes
+from iamctl.core.service import groups, policies
+
+app = typer.Typer(no_args_is_help=True)
+
+NAME = typer.Argument(..., metavar="GROUP", help="Group name.")
+POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
+
+
+@app.command("create")
+def create(name: str = typer.Argument(..., metavar="NAME"), path: str = typer.Option("/", "--path")) -> None:
+    """Create a group.
+
+    Example: iamctl group create EC2Admin && iamctl group attach-policy EC2Admin AmazonEC2FullAccess
+    """
+    with write_account() as account:
+        shape = shapes.group(account, groups.create(account, name, path=path))
+    emit({"Group": shape})
+
+
+@app.command("list")
+def list_(path_prefix: str = typer.Option("/", "--path-prefix")) -> None:
+    """List groups (aws iam list-groups)."""
+    _, account = read_account()
+    emit({"Groups": [shapes.group(account, g) for g in groups.list_groups(account, path_prefix)]})
+
+
+@app.command("get")
+def get(name: str = NAME) -> None:
+    """Show a group, its members and policies (aws iam get-group, plus policies)."""
+    _, account = read_account()
+    group = groups.get(account, name)
+    emit({
+        "Group": shapes.group(account, group),
+        "Users": [shapes.user(account, u) for u in groups.members(account, group)],
+        "AttachedPolicies": shapes.attached_policies(group.attached),
+        "PolicyNames": list(group.inline),
+    })
+
+
+@app.command("update")
+def update(name: str = NAME, new_name: str = typer.Option(None, "--new-name"),
+           new_path: str = typer.Option(None, "--new-path")) -> None:
+    """Rename a group or change its path; members keep their membership."""
+    with write_account() as account:
+        shape = shapes.group(account, groups.update(account, name, new_name=new_name, new_path=new_path))
+    emit({"Group": shape})
+
+
+@app.command("delete")
+def delete(name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")) -> None:
+    """Delete a group; members or policies are a DeleteConflict unless --force."""
+    with write_account() as account:
+        removed = groups.delete(account, name, force=force)
+    report_removed(removed)
+
+
+@app.command("add-user")
+def add_user(name: str = NAME, user: str = typer.Argument(..., metavar="USER")) -> None:
+    """Add a user to the group (a user can be in up to 10 groups)."""
+    with write_account() as account:
+        groups.add_user(account, name, user)
+
+
+@app.command("remove-user")
+def remove_user(name: str = NAME, user: str = typer.Argument(..., metavar="USER")) -> None:
+    """Remove a user from the group."""
+    with write_account() as account:
+        groups.remove_user(account, name, user)
+
+
+@app.command("attach-policy")
+def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Attach a managed policy (at most 10 per group)."""
+    with write_account() as account:
+        groups.attach_policy(account, name, policy)
+
+
+@app.command("detach-policy")
+def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Detach a managed policy."""
+    with write_account() as account:
+        groups.detach_policy(account, name, policy)
+
+
+@app.command("put-policy")
+def put_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
+               document: str = typer.Option(..., "--document", metavar="FILE|-")) -> None:
+    """Add or replace an inline policy (5,120 characters in all per group, whitespace not counted)."""
+    text = read_document(document)
+    with write_account() as account:
+        groups.put_policy(account, name, policy_name, text)
+
+
+@app.command("get-policy")
+def get_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
+    """Show an inline policy (aws iam get-group-policy)."""
+    import json
+
+    _, account = read_account()
+    group = groups.get(account, name)
+    text = policies.get_inline(group.inline, policy_name, "group")
+    emit({"GroupName": group.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
+
+
+@app.command("delete-policy")
+def delete_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
+    """Delete an inline policy."""
+    with write_account() as account:
+        policies.delete_inline(groups.get(account, name).inline, policy_name, "group")
+
+
+@app.command("list-policies")
+def list_policies(name: str = NAME) -> None:
+    """A group's inline policy names and attached managed policies."""
+    _, account = read_account()
+    group = groups.get(account, name)
+    emit({"PolicyNames": list(group.inline), "AttachedPolicies": shapes.attached_policies(group.attached)})
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    parent.add_typer(app, name=name, help=help)

@@ -1,0 +1,31 @@
+"""iamctl init"""
+
+from __future__ import annotations
+
+import typer
+
+from iamctl.cli.common import emit, info, store
+from iamctl.core import shapes_account
+
+
+def init(
+    account_id: str = typer.Option(None, "--account-id", help="12-digit account ID (random when omitted)."),
+    alias: str = typer.Option(None, "--alias", help="Account alias, used in the sign-in URL."),
+    name: str = typer.Option(None, "--name", help="A name for the account."),
+) -> None:
+    """Create the store with its first account; never overwrites an existing store.
+
+    Example: iamctl init --account-id 123456789012 --alias example-corp
+    """
+    from iamctl.core.service import accounts
+
+    data = accounts.new_store(account_id=account_id, alias=alias, name=name)
+    target = store()
+    target.create(data)
+    account = data.accounts[data.default_account or ""]
+    info(f"Created {target.path} with account {account.id}.")
+    emit({"Account": shapes_account.account(account, default=True)})
+
+
+def register(app: typer.Typer, name: str, help: str) -> None:
+    app.command(name=name, help=help)(init)

@@ -1,0 +1,107 @@
+"""Entry point: lift global options, load only the noun being run, map errors to exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from iamctl import __version__
+from iamctl.cli.env import GlobalOptionError, set_current, split_globals
+from iamctl.core.errors import ExitStatus, IamError
+
+# noun → module holding its Typer app (``app``); imported only when that noun runs,
+# because every scripted call pays for what is imported at startup.
+NOUNS: dict[str, tuple[str, str]] = {
+    "init": ("iamctl.cli.init", "Create a store with its first account."),
+    "account": ("iamctl.cli.account", "Accounts in the store, the default account."),
+    "user": ("iamctl.cli.user", "IAM users: create, list, tags, groups, policies."),
+    "group": ("iamctl.cli.group", "IAM groups, members and policies."),
+    "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
+}
+
+HELP = """AWS IAM on your own machine.
+
+One TOML file holds one or more AWS-style accounts; iamctl manages IAM in them the way
+AWS does.
+
+Global options (anywhere on the line): --store PATH (env IAMCTL_STORE), --account ID-OR-ALIAS
+(env IAMCTL_ACCOUNT), --output table|json|text (env IAMCTL_OUTPUT), --query JMESPATH,
+--no-color.
+
+Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
+IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
+obtained); 130 interrupted.
+
+Example: iamctl init && iamctl user create alice && iamctl user list --output json
+"""
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"iamctl {__version__}")
+        raise typer.Exit()
+
+
+def build_app(argv: list[str]) -> typer.Typer:
+    app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+
+    @app.callback()
+    def root(
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                     help="Print the version and exit."),
+    ) -> None:
+        pass
+
+    noun = next((a for a in argv if not a.startswith("-")), None)
+    wanted = [noun] if noun in NOUNS else list(NOUNS)
+    for name in wanted:
+        module = importlib.import_module(NOUNS[name][0])
+        module.register(app, name, NOUNS[name][1])
+    return app
+
+
+def _fail(status: int, message: str) -> int:
+    print(f"iamctl: {message}", file=sys.stderr)
+    return status
+
+
+def run(argv: list[str]) -> int:
+    from typer._click import exceptions as click_exc
+
+    try:
+        env, rest = split_globals(argv)
+    except GlobalOptionError as exc:
+        return _fail(ExitStatus.USAGE, str(exc))
+    set_current(env)
+    try:
+        app = build_app(rest)
+        result = typer.main.get_command(app).main(args=rest, prog_name="iamctl", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except IamError as exc:
+        return _fail(exc.exit_status, f"{exc.code}: {exc.message}")
+    except click_exc.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else exc.format_message(), file=sys.stderr)
+        return ExitStatus.USAGE
+    except click_exc.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        return _fail(ExitStatus.USAGE, f"{exc.format_message()}{hint}")
+    except typer.Exit as exc:
+        return exc.exit_code
+    except click_exc.ClickException as exc:
+        return _fail(exc.exit_code, exc.format_message())
+    except (typer.Abort, KeyboardInterrupt):
+        return _fail(ExitStatus.INTERRUPTED, "interrupted")
+    except BrokenPipeError:
+        return 0
+
+
+def main() -> None:
+    status = run(sys.argv[1:])
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    sys.exit(status)

@@ -1,0 +1,141 @@
+"""iamctl policy ..."""
+
+from __future__ import annotations
+
+import typer
+
+from iamctl.cli.common import emit, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.core import shapes
+from iamctl.core.service import policies
+
+app = typer.Typer(no_args_is_help=True)
+version_app = typer.Typer(no_args_is_help=True, help="Versions of a customer managed policy (at most 5).")
+app.add_typer(version_app, name="version")
+
+POLICY = typer.Argument(..., metavar="POLICY", help="Policy name or ARN.")
+DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
+
+
+@app.command("create")
+def create(
+    name: str = typer.Argument(..., metavar="NAME"),
+    document: str = DOCUMENT,
+    description: str = typer.Option(None, "--description"),
+    path: str = typer.Option("/", "--path"),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE"),
+) -> None:
+    """Create a customer managed policy (6,144 characters, whitespace not counted).
+
+    Example: iamctl policy create S3ReadBucket --document policy.json --description "read one bucket"
+    """
+    text = read_document(document)
+    with write_account() as account:
+        policy = policies.create_policy(account, name, text, path=path, description=description, tags=parse_tags(tag))
+        shape = shapes.policy(account, policies.resolve(account, policy.arn(account.id)))
+    emit({"Policy": shape})
+
+
+@app.command("list")
+def list_(
+    scope: str = typer.Option("All", "--scope", help="All, AWS (managed by AWS) or Local (your own)."),
+    only_attached: bool = typer.Option(False, "--only-attached"),
+    path_prefix: str = typer.Option("/", "--path-prefix"),
+) -> None:
+    """List managed policies (aws iam list-policies).
+
+    Example: iamctl policy list --scope Local --output text
+    """
+    from iamctl.core.errors import UsageError
+
+    if scope not in ("All", "AWS", "Local"):
+        raise UsageError(f"--scope must be All, AWS or Local, not {scope!r}.")
+    _, account = read_account()
+    refs = policies.list_refs(account, scope=scope, only_attached=only_attached, path_prefix=path_prefix)
+    emit({"Policies": [shapes.policy(account, r) for r in refs]})
+
+
+@app.command("get")
+def get(policy: str = POLICY) -> None:
+    """Show a policy and its default version's document."""
+    _, account = read_account()
+    ref = policies.resolve(account, policy)
+    shape = shapes.policy(account, ref)
+    _, document, created = policies.get_version(account, policy, shape["DefaultVersionId"])
+    emit({"Policy": shape, "PolicyVersion": shapes.policy_version(document, shape["DefaultVersionId"], True, created)})
+
+
+@app.command("delete")
+def delete(policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")) -> None:
+    """Delete a customer managed policy; refused while attached unless --force."""
+    with write_account() as account:
+        removed = policies.delete_policy(account, policy, force=force)
+    report_removed(removed)
+
+
+@app.command("entities")
+def entities(policy: str = POLICY) -> None:
+    """Who a managed policy is attached to (aws iam list-entities-for-policy)."""
+    _, account = read_account()
+    ref = policies.resolve(account, policy)
+    found = policies.attachments(account, ref.arn)
+    emit({
+        "PolicyGroups": [{"GroupName": g, "GroupId": account.groups[g].id} for g in found["groups"]],
+        "PolicyUsers": [{"UserName": u, "UserId": account.users[u].id} for u in found["users"]],
+        "PolicyRoles": [{"RoleName": r, "RoleId": account.roles[r].id} for r in found["roles"]]
+        if found["roles"] else [],
+    })
+
+
+@version_app.command("create")
+def version_create(policy: str = POLICY, document: str = DOCUMENT,
+                   set_default: bool = typer.Option(False, "--set-default")) -> None:
+    """Add a version (at most 5; delete one first when full)."""
+    text = read_document(document)
+    with write_account() as account:
+        p, version_id = policies.create_version(account, policy, text, set_default=set_default)
+        shape = shapes.policy_version(text, version_id, p.default_version == version_id, p.versions[version_id].created)
+    shape.pop("Document")
+    emit({"PolicyVersion": shape})
+
+
+@version_app.command("list")
+def version_list(policy: str = POLICY) -> None:
+    """List a policy's versions (aws iam list-policy-versions)."""
+    _, account = read_account()
+    ref = policies.resolve(account, policy)
+    if ref.customer is None:
+        assert ref.aws is not None
+        versions = [{"VersionId": ref.aws.default_version_id, "IsDefaultVersion": True, "CreateDate": ref.aws.update_date}]
+    else:
+        versions = [
+            {"VersionId": vid, "IsDefaultVersion": vid == ref.customer.default_version, "CreateDate": v.created}
+            for vid, v in sorted(ref.customer.versions.items(), key=lambda kv: -int(kv[0][1:]))
+        ]
+    emit({"Versions": versions})
+
+
+@version_app.command("get")
+def version_get(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
+    """Show one version's document (aws iam get-policy-version)."""
+    _, account = read_account()
+    ref, document, created = policies.get_version(account, policy, version_id)
+    default = ref.customer.default_version if ref.customer else (ref.aws.default_version_id if ref.aws else "")
+    emit({"PolicyVersion": shapes.policy_version(document, version_id, version_id == default, created)})
+
+
+@version_app.command("delete")
+def version_delete(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
+    """Delete a version (never the default one)."""
+    with write_account() as account:
+        policies.delete_version(account, policy, version_id)
+
+
+@version_app.command("set-default")
+def version_set_default(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
+    """Make a version the one in force."""
+    with write_account() as account:
+        policies.set_default_version(account, policy, version_id)
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    parent.add_typer(app, name=name, help=help)

@@ -1,0 +1,176 @@
+"""iamctl user ..."""
+
+from __future__ import annotations
+
+import typer
+
+from iamctl.cli.common import emit, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.core import shapes
+from iamctl.core.service import policies, users
+
+app = typer.Typer(no_args_is_help=True)
+
+NAME = typer.Argument(..., metavar="USER", help="User name.")
+POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
+DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
+
+
+@app.command("create")
+def create(
+    name: str = typer.Argument(..., metavar="NAME"),
+    path: str = typer.Option("/", "--path", help="Path such as /division/."),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Repeat for several tags."),
+) -> None:
+    """Create a user.
+
+    Example: iamctl user create alice --path /engineering/ --tag team=web
+    """
+    with write_account() as account:
+        user = users.create(account, name, path=path, tags=parse_tags(tag))
+        shape = shapes.user(account, user, full=True)
+    emit({"User": shape})
+
+
+@app.command("list")
+def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this.")) -> None:
+    """List users (aws iam list-users).
+
+    Example: iamctl user list --output json --query 'Users[].Arn'
+    """
+    _, account = read_account()
+    emit({"Users": [shapes.user(account, u) for u in users.list_users(account, path_prefix)]})
+
+
+@app.command("get")
+def get(name: str = NAME) -> None:
+    """Show a user: ARN, ID, path, created, tags, groups, attached and inline policies."""
+    _, account = read_account()
+    user = users.get(account, name)
+    emit({
+        "User": shapes.user(account, user, full=True),
+        "Groups": [shapes.group(account, account.groups[g]) for g in user.groups],
+        "AttachedPolicies": shapes.attached_policies(user.attached),
+        "PolicyNames": list(user.inline),
+    })
+
+
+@app.command("update")
+def update(
+    name: str = NAME,
+    new_name: str = typer.Option(None, "--new-name"),
+    new_path: str = typer.Option(None, "--new-path"),
+) -> None:
+    """Rename a user or change its path; memberships and attachments follow."""
+    with write_account() as account:
+        user = users.update(account, name, new_name=new_name, new_path=new_path)
+        shape = shapes.user(account, user, full=True)
+    emit({"User": shape})
+
+
+@app.command("delete")
+def delete(
+    name: str = NAME,
+    force: bool = typer.Option(False, "--force", help="First remove memberships, policies and credentials."),
+) -> None:
+    """Delete a user; anything still attached to it is a DeleteConflict unless --force."""
+    with write_account() as account:
+        removed = users.delete(account, name, force=force)
+    report_removed(removed)
+
+
+@app.command("tag")
+def tag(name: str = NAME, tags: list[str] = typer.Argument(..., metavar="KEY=VALUE...")) -> None:
+    """Add or replace tags on a user."""
+    from iamctl.core.service.tags import apply_tags
+
+    with write_account() as account:
+        apply_tags(users.get(account, name).tags, parse_tags(tags))
+
+
+@app.command("untag")
+def untag(name: str = NAME, keys: list[str] = typer.Argument(..., metavar="KEY...")) -> None:
+    """Remove tags from a user (keys that are not there are ignored, as in AWS)."""
+    from iamctl.core.service.tags import remove_tags
+
+    with write_account() as account:
+        remove_tags(users.get(account, name).tags, keys)
+
+
+@app.command("groups")
+def groups(name: str = NAME) -> None:
+    """The groups a user is in (aws iam list-groups-for-user)."""
+    _, account = read_account()
+    emit({"Groups": [shapes.group(account, account.groups[g]) for g in users.groups_of(account, name)]})
+
+
+@app.command("attach-policy")
+def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Attach a managed policy (at most 10 per user).
+
+    Example: iamctl user attach-policy alice AmazonS3ReadOnlyAccess
+    """
+    with write_account() as account:
+        users.attach_policy(account, name, policy)
+
+
+@app.command("detach-policy")
+def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Detach a managed policy."""
+    with write_account() as account:
+        users.detach_policy(account, name, policy)
+
+
+@app.command("put-policy")
+def put_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
+               document: str = DOCUMENT) -> None:
+    """Add or replace an inline policy (2,048 characters in all per user, whitespace not counted).
+
+    Example: iamctl user put-policy alice S3Home --document home.json
+    """
+    text = read_document(document)
+    with write_account() as account:
+        users.put_policy(account, name, policy_name, text)
+
+
+@app.command("get-policy")
+def get_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
+    """Show an inline policy (aws iam get-user-policy)."""
+    import json
+
+    _, account = read_account()
+    user = users.get(account, name)
+    text = policies.get_inline(user.inline, policy_name, "user")
+    emit({"UserName": user.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
+
+
+@app.command("delete-policy")
+def delete_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
+    """Delete an inline policy."""
+    with write_account() as account:
+        policies.delete_inline(users.get(account, name).inline, policy_name, "user")
+
+
+@app.command("list-policies")
+def list_policies(name: str = NAME) -> None:
+    """A user's inline policy names and attached managed policies."""
+    _, account = read_account()
+    user = users.get(account, name)
+    emit({"PolicyNames": list(user.inline), "AttachedPolicies": shapes.attached_policies(user.attached)})
+
+
+@app.command("set-boundary")
+def set_boundary(name: str = NAME, policy: str = POLICY) -> None:
+    """Set a managed policy as the user's permissions boundary."""
+    with write_account() as account:
+        users.set_boundary(account, name, policy)
+
+
+@app.command("delete-boundary")
+def delete_boundary(name: str = NAME) -> None:
+    """Remove the user's permissions boundary."""
+    with write_account() as account:
+        users.delete_boundary(account, name)
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    parent.add_typer(app, name=name, help=help)

@@ -1,0 +1,87 @@
+"""Accounts in the store: create, pick, delete."""
+
+from __future__ import annotations
+
+from iamctl.core.errors import IamError, already_exists, delete_conflict, no_such_entity
+from iamctl.core.model import Account, StoreData
+from iamctl.core.names import check_account_id, new_account_id, now_iso
+
+
+def new_store(account_id: str | None = None, alias: str | None = None, name: str | None = None) -> StoreData:
+    data = StoreData()
+    account = create(data, account_id=account_id, alias=alias, name=name)
+    data.default_account = account.id
+    return data
+
+
+def create(
+    data: StoreData, *, account_id: str | None = None, alias: str | None = None, name: str | None = None
+) -> Account:
+    if account_id is None:
+        account_id = new_account_id()
+        while account_id in data.accounts:
+            account_id = new_account_id()
+    check_account_id(account_id)
+    if account_id in data.accounts:
+        raise already_exists(f"Account {account_id} already exists in the store.")
+    if alias is not None:
+        check_alias_free(data, alias)
+    account = Account(id=account_id, created=now_iso(), name=name, alias=alias)
+    data.accounts[account_id] = account
+    if data.default_account is None:
+        data.default_account = account_id
+    return account
+
+
+def check_alias_free(data: StoreData, alias: str, owner: str | None = None) -> None:
+    from iamctl.core.service.alias_rules import check_alias
+
+    check_alias(alias)
+    for account in data.accounts.values():
+        if account.alias == alias and account.id != owner:
+            raise already_exists(f"The account alias {alias} already exists (account {account.id}).")
+
+
+def resolve(data: StoreData, selector: str | None) -> Account:
+    """An account by ID or alias; the store's default when *selector* is None."""
+    if selector is None:
+        selector = data.default_account
+        if selector is None:
+            raise no_such_entity("The store has no default account; pick one with --account or 'iamctl account use'.")
+    if selector in data.accounts:
+        return data.accounts[selector]
+    for account in data.accounts.values():
+        if account.alias == selector:
+            return account
+    raise no_such_entity(f"The account {selector} cannot be found in the store.")
+
+
+def entity_count(account: Account) -> int:
+    return len(account.users) + len(account.groups) + len(account.policies) + len(getattr(account, "roles", {}))
+
+
+def delete(data: StoreData, selector: str, *, force: bool = False) -> Account:
+    account = resolve(data, selector)
+    if entity_count(account) and not force:
+        raise delete_conflict(
+            f"Cannot delete account {account.id}: it still holds {entity_count(account)} entities (use --force)."
+        )
+    del data.accounts[account.id]
+    if data.default_account == account.id:
+        data.default_account = next(iter(data.accounts), None)
+    return account
+
+
+def use(data: StoreData, selector: str) -> Account:
+    account = resolve(data, selector)
+    data.default_account = account.id
+    return account
+
+
+def list_accounts(data: StoreData) -> list[Account]:
+    return list(data.accounts.values())
+
+
+def rename_guard(name: str | None) -> None:
+    if name is not None and not 1 <= len(name) <= 50:
+        raise IamError("ValidationError", "An account name must be 1 to 50 characters.")

@@ -1,0 +1,296 @@
+"""Managed policies (AWS's and the account's own), their versions, and document checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iamctl.core import managed
+from iamctl.core.errors import IamError, delete_conflict, limit_exceeded, no_such_entity
+from iamctl.core.model import Account, CustomerPolicy, PolicyVersion
+from iamctl.core.names import check_name, check_path, iam_arn, new_unique_id, now_iso, parse_arn
+from iamctl.core.service import quotas
+from iamctl.core.service.lookup import find
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """A managed policy an entity can attach: AWS's (``aws``) or the account's own."""
+
+    arn: str
+    name: str
+    path: str
+    document: str
+    aws: managed.ManagedPolicy | None = None
+    customer: CustomerPolicy | None = None
+
+
+def check_document(text: str, kind: str = "identity", max_size: int | None = None, policy_id: str = "") -> None:
+    """Refuse a document AWS would refuse (MalformedPolicyDocument, naming where)."""
+    from iamctl.core.policy.document import parse_policy
+
+    parse_policy(text, kind=kind, policy_id=policy_id, max_size=max_size)
+
+
+def document_size(text: str) -> int:
+    """Characters that count against AWS's size quotas: everything but whitespace."""
+    return sum(1 for c in text if not c.isspace())
+
+
+# ---------------------------------------------------------------- resolving references
+
+
+def resolve(account: Account, ref: str) -> PolicyRef:
+    """A policy by name or ARN: the account's own first, then AWS's managed policies."""
+    found = lookup(account, ref)
+    if found is None:
+        arn = ref if ref.startswith("arn:") else iam_arn(account.id, "policy", ref)
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    return found
+
+
+def lookup(account: Account, ref: str) -> PolicyRef | None:
+    if ref.startswith("arn:"):
+        if managed.is_aws_policy_ref(ref):
+            return _aws(managed.get(ref))
+        try:
+            parts = parse_arn(ref)
+        except IamError:
+            return None
+        if parts["account"] != account.id or not parts["resource"].startswith("policy/"):
+            return None
+        name = parts["resource"].rsplit("/", 1)[-1]
+        policy = find(account.policies, name)
+        if policy is None or policy.arn(account.id) != ref:
+            return None
+        return _customer(account, policy)
+    policy = find(account.policies, ref)
+    if policy is not None:
+        return _customer(account, policy)
+    return _aws(managed.get(ref))
+
+
+def _aws(policy: managed.ManagedPolicy | None) -> PolicyRef | None:
+    if policy is None:
+        return None
+    return PolicyRef(policy.arn, policy.name, policy.path, policy.document, aws=policy)
+
+
+def _customer(account: Account, policy: CustomerPolicy) -> PolicyRef:
+    return PolicyRef(policy.arn(account.id), policy.name, policy.path, policy.document, customer=policy)
+
+
+def policy_exists(account: Account, arn: str) -> bool:
+    return lookup(account, arn) is not None
+
+
+def get_customer(account: Account, ref: str) -> CustomerPolicy:
+    found = lookup(account, ref)
+    if found is None or found.customer is None:
+        if found is not None:
+            raise IamError("InvalidInput", f"Policy {found.arn} is an AWS managed policy and cannot be changed.")
+        arn = ref if ref.startswith("arn:") else iam_arn(account.id, "policy", ref)
+        raise no_such_entity(f"Policy {arn} was not found.")
+    return found.customer
+
+
+# ---------------------------------------------------------------- customer managed policies
+
+
+def create_policy(
+    account: Account, name: str, document: str, *, path: str = "/", description: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> CustomerPolicy:
+    check_name("policy", name)
+    check_path(path)
+    if description is not None and len(description) > 1000:
+        raise IamError("ValidationError", "The description must be at most 1000 characters.")
+    if find(account.policies, name) is not None:
+        raise IamError("EntityAlreadyExists", f"A policy called {name} already exists. Duplicate names are not allowed.")
+    if len(account.policies) >= quotas.CUSTOMER_POLICIES_PER_ACCOUNT:
+        raise limit_exceeded(f"Cannot exceed quota for PoliciesPerAccount: {quotas.CUSTOMER_POLICIES_PER_ACCOUNT}")
+    check_document(document, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=name)
+    now = now_iso()
+    policy = CustomerPolicy(
+        name=name, id=new_unique_id("policy"), created=now, updated=now, path=path,
+        description=description, tags=dict(tags or {}),
+        versions={"v1": PolicyVersion(document=document, created=now)},
+    )
+    account.policies[name] = policy
+    return policy
+
+
+def attachments(account: Account, arn: str) -> dict[str, list[str]]:
+    """Who a managed policy is attached to: {"users": [...], "groups": [...], ...}."""
+    found: dict[str, list[str]] = {"users": [], "groups": [], "roles": []}
+    for user in account.users.values():
+        if arn in user.attached:
+            found["users"].append(user.name)
+    for group in account.groups.values():
+        if arn in group.attached:
+            found["groups"].append(group.name)
+    for role in getattr(account, "roles", {}).values():
+        if arn in role.attached:
+            found["roles"].append(role.name)
+    return found
+
+
+def boundary_uses(account: Account, arn: str) -> int:
+    users = sum(1 for u in account.users.values() if u.boundary == arn)
+    roles = sum(1 for r in getattr(account, "roles", {}).values() if getattr(r, "boundary", None) == arn)
+    return users + roles
+
+
+def delete_policy(account: Account, ref: str, *, force: bool = False) -> list[str]:
+    """Delete a customer managed policy; with *force*, detach it first. Returns what was detached."""
+    policy = get_customer(account, ref)
+    arn = policy.arn(account.id)
+    attached = attachments(account, arn)
+    if not force and (any(attached.values()) or boundary_uses(account, arn)):
+        raise delete_conflict("Cannot delete a policy attached to entities.")
+    removed: list[str] = []
+    for kind, names in attached.items():
+        collection = getattr(account, kind)
+        for name in names:
+            collection[name].attached.remove(arn)
+            removed.append(f"detached {arn} from {kind[:-1]} {name}")
+    for user in account.users.values():
+        if user.boundary == arn:
+            user.boundary = None
+            removed.append(f"removed permissions boundary {arn} from user {user.name}")
+    for role in getattr(account, "roles", {}).values():
+        if getattr(role, "boundary", None) == arn:
+            role.boundary = None
+            removed.append(f"removed permissions boundary {arn} from role {role.name}")
+    del account.policies[policy.name]
+    return removed
+
+
+def create_version(account: Account, ref: str, document: str, *, set_default: bool = False) -> tuple[CustomerPolicy, str]:
+    policy = get_customer(account, ref)
+    if len(policy.versions) >= quotas.VERSIONS_PER_POLICY:
+        raise limit_exceeded(
+            f"A managed policy can have up to {quotas.VERSIONS_PER_POLICY} versions. Before you create a new "
+            "version, you must delete an existing version."
+        )
+    check_document(document, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=policy.name)
+    version_id = f"v{policy.next_version}"
+    now = now_iso()
+    policy.versions[version_id] = PolicyVersion(document=document, created=now)
+    policy.next_version += 1
+    if set_default:
+        policy.default_version = version_id
+    policy.updated = now
+    return policy, version_id
+
+
+def get_version(account: Account, ref: str, version_id: str) -> tuple[PolicyRef, str, str | None]:
+    """(policy, document, created) of one version; AWS managed policies have only their default."""
+    found = resolve(account, ref)
+    if found.customer is not None:
+        version = found.customer.versions.get(version_id)
+        if version is None:
+            raise no_such_entity(f"Policy {found.arn} version {version_id} does not exist or is not attachable.")
+        return found, version.document, version.created
+    assert found.aws is not None
+    if version_id != found.aws.default_version_id:
+        raise no_such_entity(
+            f"Policy {found.arn} version {version_id} does not exist or is not attachable "
+            f"(iamctl ships only the default version, {found.aws.default_version_id})."
+        )
+    return found, found.aws.document, found.aws.update_date
+
+
+def delete_version(account: Account, ref: str, version_id: str) -> None:
+    policy = get_customer(account, ref)
+    if version_id not in policy.versions:
+        raise no_such_entity(
+            f"Policy {policy.arn(account.id)} version {version_id} does not exist or is not attachable."
+        )
+    if version_id == policy.default_version:
+        raise delete_conflict("Cannot delete the default version of a policy.")
+    del policy.versions[version_id]
+
+
+def set_default_version(account: Account, ref: str, version_id: str) -> None:
+    policy = get_customer(account, ref)
+    if version_id not in policy.versions:
+        raise no_such_entity(
+            f"Policy {policy.arn(account.id)} version {version_id} does not exist or is not attachable."
+        )
+    policy.default_version = version_id
+    policy.updated = now_iso()
+
+
+# ---------------------------------------------------------------- attaching
+
+
+def attach(account: Account, attached: list[str], ref: str, kind: str) -> str:
+    """Attach a managed policy to an entity's *attached* list; returns its ARN."""
+    policy = resolve(account, ref)
+    if policy.arn in attached:
+        return policy.arn  # AWS treats a repeated attach as success
+    if len(attached) >= quotas.MANAGED_POLICIES_PER_ENTITY:
+        raise limit_exceeded(
+            f"Cannot exceed quota for PoliciesPer{kind.title()}: {quotas.MANAGED_POLICIES_PER_ENTITY}"
+        )
+    attached.append(policy.arn)
+    return policy.arn
+
+
+def detach(account: Account, attached: list[str], ref: str, entity: str) -> str:
+    found = lookup(account, ref)
+    arn = found.arn if found else ref
+    if arn not in attached:
+        raise no_such_entity(f"Policy {arn} was not found attached to {entity}.")
+    attached.remove(arn)
+    return arn
+
+
+def put_inline(
+    inline: dict[str, str], name: str, document: str, aggregate_limit: int, entity: str
+) -> None:
+    """Add or replace an inline policy, within the entity's aggregate size quota."""
+    check_name("inline-policy", name, "policyName")
+    check_document(document, max_size=aggregate_limit, policy_id=name)
+    others = sum(document_size(text) for key, text in inline.items() if key != name)
+    if others + document_size(document) > aggregate_limit:
+        raise limit_exceeded(f"Maximum policy size of {aggregate_limit} bytes exceeded for {entity}.")
+    inline[name] = document
+
+
+def get_inline(inline: dict[str, str], name: str, entity: str) -> str:
+    if name not in inline:
+        raise no_such_entity(f"The {entity} policy with name {name} cannot be found.")
+    return inline[name]
+
+
+def delete_inline(inline: dict[str, str], name: str, entity: str) -> None:
+    get_inline(inline, name, entity)
+    del inline[name]
+
+
+def list_refs(account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/") -> list[PolicyRef]:
+    """ListPolicies: AWS's managed policies and/or the account's own, filtered."""
+    refs: list[PolicyRef] = []
+    if scope in ("All", "Local"):
+        refs += [_customer(account, p) for p in account.policies.values()]
+    if scope in ("All", "AWS"):
+        if only_attached:
+            used = {arn for e in _attachers(account) for arn in e} | _boundaries(account)
+            refs += [r for arn in sorted(used) if managed.is_aws_policy_ref(arn) and (r := _aws(managed.get(arn)))]
+        else:
+            refs += [_aws(p) for p in managed.iter_all()]  # type: ignore[misc]
+    refs = [r for r in refs if r.path.startswith(path_prefix)]
+    if only_attached:
+        refs = [r for r in refs if any(attachments(account, r.arn).values()) or boundary_uses(account, r.arn)]
+    return refs
+
+
+def _attachers(account: Account) -> list[list[str]]:
+    entities = [*account.users.values(), *account.groups.values(), *getattr(account, "roles", {}).values()]
+    return [e.attached for e in entities]
+
+
+def _boundaries(account: Account) -> set[str]:
+    entities = [*account.users.values(), *getattr(account, "roles", {}).values()]
+    return {e.boundary for e in entities if getattr(e, "boundary", None)}
