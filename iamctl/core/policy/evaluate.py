@@ -303,6 +303,13 @@ def _allow_or_implicit(
     identity_ok = p.type == "Root" or bool(identity.allows)
     identity_side = identity_ok and boundary_ok and session_ok
 
+    if p.type in ("Service", "Anonymous"):
+        # No identity side exists: only a resource-based policy can let these in.
+        if grant is not None:
+            return _allowed(f"allowed by {_cite(resource)}", resource, None)
+        return _implicit(
+            "resource", f"no resource-based policy allows {action}", layers, missing
+        )
     if same_account:
         if grant == "direct":
             return _allowed(
@@ -353,6 +360,10 @@ def _why_not(
     action: str,
 ) -> Decision:
     allowed_by = f"allowed by {_cite(identity)}" if identity.allows else ""
+    if same_account and grant == "role":
+        # The resource policy named the session's role; that grant is what fell short.
+        allowed_by = "allowed by the resource-based policy for the session's role"
+        identity_ok = True
     if not identity_ok:
         if not same_account and grant is None:
             return _implicit(
