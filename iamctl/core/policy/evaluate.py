@@ -1,0 +1,497 @@
+"""The evaluator: AWS's documented policy evaluation logic as one pure function.
+
+Reference: IAM User Guide, "Policy evaluation logic", "Cross-account policy evaluation logic",
+"Permissions boundaries for IAM entities" and "Session policies". In short:
+1. an explicit Deny in any applicable policy wins;
+2. with SCPs, every level of the organization must allow;
+3. same account: an Allow in the resource-based policy that names the principal itself is
+   enough; otherwise identity policies must allow, within the permissions boundary and the
+   session policies; a resource-policy grant to a role ARN (for a session of that role) is
+   still bounded by the boundary and session policies;
+4. cross account: the resource-based policy and the identity side must both allow.
+
+``MatchedStatement.policy_type`` is ``Policy.source_type``: AWS's SimulatePolicy
+SourcePolicyType names where they exist ("user", "group", "role", "aws-managed",
+"user-managed", "resource", "none"), and "permissions-boundary", "scp", "session" for layers
+SimulatePolicy has no name for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from iamctl.core.policy.document import Policy, Position, Statement
+
+BILLING_SERVICES = frozenset(
+    {
+        "aws-portal",
+        "billing",
+        "payments",
+        "ce",
+        "cur",
+        "purchase-orders",
+        "tax",
+        "invoicing",
+        "budgets",
+    }
+)
+# Principals whose billing access the account's "IAM user and role access to billing" gates.
+_BILLING_GATED = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
+# Principals that live in an account of the organization and so are subject to its SCPs.
+_SCP_SUBJECTS = frozenset({"User", "AssumedRole", "Role", "FederatedUser", "Root"})
+_GRANT_RANK = {"account": 1, "role": 2, "direct": 3}
+_LAYER_WORDS = {
+    "scp": "service control policy",
+    "resource": "resource-based policy",
+    "boundary": "permissions boundary",
+    "session": "session policy",
+    "identity": "identity-based policy",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    arn: str
+    account: str
+    type: str  # User | AssumedRole | FederatedUser | Root | Service | Anonymous | Role
+    role_arn: str | None = None  # for AssumedRole sessions: the role's own ARN
+    user_id: str | None = None
+
+
+@dataclass
+class Request:
+    principal: Principal
+    action: str
+    resource: str
+    resource_account: str | None = None  # None = the principal's own account
+    context: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass
+class PolicySet:
+    identity: list[Policy] = field(default_factory=list)
+    boundary: Policy | None = None
+    scps: list[list[Policy]] | None = None  # None = not in an organization
+    resource: Policy | None = None
+    session: list[Policy] | None = None
+    billing_access: bool = True
+
+
+@dataclass
+class MatchedStatement:
+    policy_id: str
+    policy_type: str
+    statement_index: int  # 0-based
+    sid: str | None
+    effect: str
+    start: Position
+    end: Position
+
+
+@dataclass
+class Decision:
+    decision: str  # "allowed" | "explicitDeny" | "implicitDeny"
+    matched: list[MatchedStatement]
+    missing_context: list[str]
+    explanation: str
+    denied_by: str | None = (
+        None  # scp | resource | boundary | session | identity | billing-access
+    )
+
+
+# A statement that applied to the request, with how the principal was named (resource policies).
+_Hit = tuple[Policy, Statement, str | None]
+
+
+class _Layer:
+    """Allow and Deny hits of one layer (identity, boundary, ...)."""
+
+    __slots__ = ("allows", "denies")
+
+    def __init__(self) -> None:
+        self.allows: list[_Hit] = []
+        self.denies: list[_Hit] = []
+
+
+class _Eval:
+    """State for one evaluation: the normalized request and what each layer said."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.principal = request.principal
+        self.action = request.action.lower()
+        self.service = self.action.partition(":")[0]
+        self.resource = request.resource
+        self.ctx = _context(request)
+        self.missing: list[str] = []
+
+    def lookup(self, key: str) -> Sequence[str] | None:
+        return self.ctx.get(key)
+
+    def scan(self, policies: Sequence[Policy]) -> _Layer:
+        layer = _Layer()
+        for policy in policies:
+            self._scan_policy(policy, layer)
+        return layer
+
+    def _scan_policy(self, policy: Policy, layer: _Layer) -> None:
+        needs_principal = policy.kind in ("resource", "trust")
+        for st in policy.candidates(self.service):
+            if not st.action_matcher.matches(self.action):
+                continue
+            rm = st.resource_matcher
+            if rm is not None and not rm.matches(self.resource, self.lookup):
+                continue
+            grant = None
+            if needs_principal:
+                grant = _principal_grant(st, self.principal)
+                if grant is None:
+                    continue
+            if st.conditions and not self._conditions_hold(st):
+                continue
+            (layer.denies if st.effect == "Deny" else layer.allows).append(
+                (policy, st, grant)
+            )
+
+    def _conditions_hold(self, st: Statement) -> bool:
+        for cond in st.conditions:
+            if not cond.test(self.lookup, self.missing):
+                return False
+        return True
+
+
+def _context(request: Request) -> dict[str, Sequence[str]]:
+    """Lower-cased keys; single strings become one-element tuples; principal keys derived."""
+    ctx: dict[str, Sequence[str]] = {}
+    for key, value in request.context.items():
+        ctx[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
+    p = request.principal
+    # AWS puts these in every request context; a caller's explicit value wins.
+    ctx.setdefault("aws:principalarn", (p.role_arn or p.arn,))
+    ctx.setdefault("aws:principalaccount", (p.account,))
+    ctx.setdefault("aws:principaltype", (_PRINCIPAL_TYPE_KEY.get(p.type, p.type),))
+    if p.type == "User":
+        ctx.setdefault("aws:username", (p.arn.rpartition("/")[2],))
+    if p.user_id:
+        ctx.setdefault("aws:userid", (p.user_id,))
+    return ctx
+
+
+_PRINCIPAL_TYPE_KEY = {"Root": "Account", "Role": "AssumedRole"}
+
+
+def _principal_grant(st: Statement, p: Principal) -> str | None:
+    """How the statement's Principal names ``p``: "direct", "role", "account", or None."""
+    if st.principals is not None:
+        best = None
+        for ptype, ids in st.principals.items():
+            for ident in ids:
+                kind = _names(ptype, ident, p)
+                if kind is not None and (
+                    best is None or _GRANT_RANK[kind] > _GRANT_RANK[best]
+                ):
+                    best = kind
+        return best
+    if st.not_principals is not None:
+        named = any(
+            _names(t, i, p) for t, ids in st.not_principals.items() for i in ids
+        )
+        return None if named else "direct"
+    return "direct"
+
+
+def _names(ptype: str, ident: str, p: Principal) -> str | None:
+    if ident == "*":
+        return "direct"
+    if ptype == "AWS":
+        if p.type in ("Service", "Anonymous"):
+            return None
+        if ident == p.arn:
+            return "direct"
+        if p.role_arn is not None and ident == p.role_arn:
+            return "role"  # a role ARN covers the role's sessions (bounded by session policy)
+        parts = ident.split(":")
+        if (
+            len(parts) == 6
+            and parts[2] == "iam"
+            and parts[4] == p.account
+            and parts[5] == "root"
+        ):
+            return "direct" if p.type == "Root" else "account"
+        return None
+    if ptype == "CanonicalUser":
+        return "direct" if ident == p.user_id else None
+    if ptype == "Service":
+        return (
+            "direct" if p.type == "Service" and ident.lower() == p.arn.lower() else None
+        )
+    return "direct" if ident == p.arn else None  # Federated: the identity provider
+
+
+def evaluate(request: Request, policies: PolicySet) -> Decision:
+    """Decide ``request`` against ``policies`` the way AWS does; never touches I/O or clocks."""
+    ev = _Eval(request)
+    p = request.principal
+    scp_levels = (
+        policies.scps if policies.scps is not None and p.type in _SCP_SUBJECTS else None
+    )
+    scp_layers = (
+        [ev.scan(level) for level in scp_levels] if scp_levels is not None else []
+    )
+    resource = ev.scan([policies.resource]) if policies.resource is not None else None
+    identity = (
+        ev.scan(policies.identity)
+        if p.type not in ("Root", "Service", "Anonymous")
+        else _Layer()
+    )
+    boundary = ev.scan([policies.boundary]) if policies.boundary is not None else None
+    session = ev.scan(policies.session) if policies.session is not None else None
+    layers: list[tuple[str, _Layer | None]] = [
+        *(("scp", layer) for layer in scp_layers),
+        ("resource", resource),
+        ("boundary", boundary),
+        ("session", session),
+        ("identity", identity),
+    ]
+    missing = list(dict.fromkeys(ev.missing))
+    for name, layer in layers:
+        if layer is not None and layer.denies:
+            return _explicit_deny(name, layer, layers, missing)
+    for level, layer in enumerate(scp_layers):
+        if not layer.allows:
+            return _implicit(
+                "scp",
+                f"no service control policy at organization level {level + 1} allows {request.action}",
+                layers,
+                missing,
+            )
+    if (
+        not policies.billing_access
+        and p.type in _BILLING_GATED
+        and ev.service in BILLING_SERVICES
+    ):
+        return _implicit(
+            "billing-access",
+            f"{request.action} is a billing action and the account's \"IAM user and role access to "
+            'billing information" setting is off',
+            layers,
+            missing,
+        )
+    return _allow_or_implicit(
+        ev, policies, resource, identity, boundary, session, layers, missing
+    )
+
+
+def _allow_or_implicit(
+    ev: _Eval,
+    policies: PolicySet,
+    resource: _Layer | None,
+    identity: _Layer,
+    boundary: _Layer | None,
+    session: _Layer | None,
+    layers: list[tuple[str, _Layer | None]],
+    missing: list[str],
+) -> Decision:
+    p = ev.principal
+    action = ev.request.action
+    same_account = ev.request.resource_account in (None, p.account)
+    grant = _best_grant(resource)
+    boundary_ok = boundary is None or bool(boundary.allows)
+    session_ok = session is None or bool(session.allows)
+    # Root has every permission in its own account; it has no identity policies of its own.
+    identity_ok = p.type == "Root" or bool(identity.allows)
+    identity_side = identity_ok and boundary_ok and session_ok
+
+    if p.type in ("Service", "Anonymous"):
+        # No identity side exists: only a resource-based policy can let these in.
+        if grant is not None:
+            return _allowed(f"allowed by {_cite(resource)}", resource, None)
+        return _implicit(
+            "resource", f"no resource-based policy allows {action}", layers, missing
+        )
+    if same_account:
+        if grant == "direct":
+            return _allowed(
+                f"allowed by {_cite(resource)} which names the principal directly",
+                resource,
+                None,
+            )
+        if grant == "role" and boundary_ok and session_ok:
+            return _allowed(
+                f"allowed by {_cite(resource)} which names the principal's role",
+                resource,
+                None,
+            )
+        if identity_side:
+            return _allowed(_identity_reason(p, identity), identity, boundary)
+    elif identity_side and grant is not None:
+        return _allowed(
+            f"cross-account request allowed by {_cite(resource)} and {_identity_reason(p, identity)}",
+            resource,
+            identity,
+        )
+    return _why_not(
+        ev,
+        policies,
+        same_account,
+        grant,
+        identity_ok,
+        boundary_ok,
+        session_ok,
+        identity,
+        layers,
+        missing,
+        action,
+    )
+
+
+def _why_not(
+    ev: _Eval,
+    policies: PolicySet,
+    same_account: bool,
+    grant: str | None,
+    identity_ok: bool,
+    boundary_ok: bool,
+    session_ok: bool,
+    identity: _Layer,
+    layers: list[tuple[str, _Layer | None]],
+    missing: list[str],
+    action: str,
+) -> Decision:
+    allowed_by = f"allowed by {_cite(identity)}" if identity.allows else ""
+    if same_account and grant == "role":
+        # The resource policy named the session's role; that grant is what fell short.
+        allowed_by = "allowed by the resource-based policy for the session's role"
+        identity_ok = True
+    if not identity_ok:
+        if not same_account and grant is None:
+            return _implicit(
+                "resource",
+                f"no resource-based policy and no identity-based policy allows {action}",
+                layers,
+                missing,
+            )
+        return _implicit(
+            "identity", f"no identity-based policy allows {action}", layers, missing
+        )
+    if not boundary_ok:
+        name = policies.boundary.id if policies.boundary else ""
+        return _implicit(
+            "boundary",
+            f"{allowed_by}, but the permissions boundary {name} allows no {action}".lstrip(
+                ", "
+            ),
+            layers,
+            missing,
+        )
+    if not session_ok:
+        return _implicit(
+            "session",
+            f"{allowed_by}, but no session policy allows {action}".lstrip(", "),
+            layers,
+            missing,
+        )
+    return _implicit(
+        "resource",
+        f"{allowed_by}, but this cross-account request needs the resource-based "
+        f"policy to allow {action} too".lstrip(", "),
+        layers,
+        missing,
+    )
+
+
+def _best_grant(layer: _Layer | None) -> str | None:
+    if layer is None or not layer.allows:
+        return None
+    return max((g or "direct" for _, _, g in layer.allows), key=_GRANT_RANK.__getitem__)
+
+
+def _identity_reason(p: Principal, identity: _Layer) -> str:
+    if p.type == "Root":
+        return "the account root user has full access in its own account"
+    return f"allowed by {_cite(identity)}"
+
+
+def _cite(layer: _Layer | None) -> str:
+    if layer is None:
+        return "no policy"
+    hits = layer.allows or layer.denies
+    names = list(
+        dict.fromkeys(
+            f"{_kind_word(pol)} {pol.id or '(unnamed)'} {st.label}"
+            for pol, st, _ in hits
+        )
+    )
+    return "; ".join(names) if names else "no policy"
+
+
+def _kind_word(policy: Policy) -> str:
+    return {
+        "identity": "identity policy",
+        "resource": "resource policy",
+        "trust": "trust policy",
+        "scp": "SCP",
+        "session": "session policy",
+        "boundary": "permissions boundary",
+    }[policy.kind]
+
+
+def _matched(hits: list[_Hit]) -> list[MatchedStatement]:
+    return [
+        MatchedStatement(
+            pol.id, pol.source_type, st.index, st.sid, st.effect, st.start, st.end
+        )
+        for pol, st, _ in hits
+    ]
+
+
+def _allowed(explanation: str, first: _Layer | None, second: _Layer | None) -> Decision:
+    hits = (first.allows if first else []) + (second.allows if second else [])
+    return Decision(
+        "allowed",
+        _matched(hits),
+        [],
+        explanation[0].upper() + explanation[1:] + ".",
+        None,
+    )
+
+
+def _explicit_deny(
+    name: str,
+    layer: _Layer,
+    layers: list[tuple[str, _Layer | None]],
+    missing: list[str],
+) -> Decision:
+    denies = [h for _, lay in layers if lay is not None for h in lay.denies]
+    text = f"Explicitly denied by {_cite(layer)}."
+    return Decision("explicitDeny", _matched(denies), missing, text, name)
+
+
+def _implicit(
+    name: str, reason: str, layers: list[tuple[str, _Layer | None]], missing: list[str]
+) -> Decision:
+    # Matched = the Allow statements that applied but were not enough, to show what was close.
+    allows = [h for _, lay in layers if lay is not None for h in lay.allows]
+    text = reason[0].upper() + reason[1:] + "."
+    if missing:
+        text += " Missing context keys: " + ", ".join(missing) + "."
+    return Decision("implicitDeny", _matched(allows), missing, text, name)
+
+
+def denial_message(request: Request, decision: Decision) -> str:
+    """AWS's AccessDenied sentence, with the newer "because ..." / "with an explicit deny" reason."""
+    if decision.decision == "allowed":
+        raise ValueError("denial_message needs a denied decision")
+    head = (
+        f"User: {request.principal.arn} is not authorized to perform: {request.action} "
+        f"on resource: {request.resource}"
+    )
+    layer = decision.denied_by or "identity"
+    if decision.decision == "explicitDeny":
+        words = _LAYER_WORDS.get(layer, "identity-based policy")
+        article = "an" if words[0] in "aeiou" else "a"
+        return f"{head} with an explicit deny in {article} {words}"
+    if layer == "billing-access":
+        return f"{head} because IAM user and role access to billing information is not activated"
+    return f"{head} because no {_LAYER_WORDS.get(layer, 'identity-based policy')} allows the {request.action} action"

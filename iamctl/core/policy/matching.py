@@ -1,0 +1,88 @@
+"""Wildcard matching for actions, resources, ARNs and StringLike, compiled once and cached.
+
+Patterns arrive as ``(text, literal)`` pieces (see variables.py): in non-literal text ``*``
+and ``?`` are wildcards, in literal text they are ordinary characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+Pieces = tuple[tuple[str, bool], ...]
+Matcher = re.Pattern[str]
+
+# ARNs have five ':'-separated header fields before the resource part. A wildcard in a header
+# field must not run into the next field; in the resource part it may cross ':' and '/'.
+_ARN_HEADER_FIELDS = 5
+
+
+@lru_cache(maxsize=8192)
+def compile_pieces(
+    pieces: Pieces, *, ignore_case: bool = False, arn: bool = False
+) -> Matcher:
+    """Compile a wildcard pattern to an anchored regex (use ``.fullmatch``)."""
+    out: list[str] = []
+    colons = 0
+    for text, literal in pieces:
+        for ch in text:
+            in_header = arn and colons < _ARN_HEADER_FIELDS
+            if ch == ":":
+                colons += 1
+            if literal or ch not in "*?":
+                out.append(re.escape(ch))
+            elif ch == "*":
+                out.append("[^:]*" if in_header else ".*")
+            else:
+                out.append("[^:]" if in_header else ".")
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("".join(out), flags)
+
+
+def compile_wildcard(
+    pattern: str, *, ignore_case: bool = False, arn: bool = False
+) -> Matcher:
+    return compile_pieces(((pattern, False),), ignore_case=ignore_case, arn=arn)
+
+
+def is_wildcard(pattern: str) -> bool:
+    return "*" in pattern or "?" in pattern
+
+
+def compile_any(
+    patterns: Iterable[str], *, ignore_case: bool, arn: bool
+) -> Matcher | None:
+    """One alternation regex for many wildcard patterns, so a statement is one regex call."""
+    parts = [
+        compile_wildcard(p, ignore_case=ignore_case, arn=arn).pattern for p in patterns
+    ]
+    if not parts:
+        return None
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("|".join(f"(?:{p})" for p in parts), flags)
+
+
+def resource_is_arn_pattern(pattern: str) -> bool:
+    return pattern.startswith("arn:")
+
+
+def match_resource(pattern: str, resource: str) -> bool:
+    """AWS's Resource matching: case-sensitive, ARN fields matched one by one."""
+    if pattern == "*":
+        return True
+    return (
+        compile_wildcard(pattern, arn=resource_is_arn_pattern(pattern)).fullmatch(
+            resource
+        )
+        is not None
+    )
+
+
+def match_action(pattern: str, action: str) -> bool:
+    """Action names ignore case (``S3:getobject`` is ``s3:GetObject``)."""
+    return compile_wildcard(pattern, ignore_case=True).fullmatch(action) is not None
+
+
+def service_of(action: str) -> str:
+    return action.partition(":")[0].lower()
