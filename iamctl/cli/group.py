@@ -37,17 +37,20 @@ def get(name: str = NAME) -> None:
     """Show a group, its members and policies (aws iam get-group, plus policies)."""
     _, account = read_account()
     group = groups.get(account, name)
-    emit({
-        "Group": shapes.group(account, group),
-        "Users": [shapes.user(account, u) for u in groups.members(account, group)],
-        "AttachedPolicies": shapes.attached_policies(group.attached),
-        "PolicyNames": list(group.inline),
-    })
+    emit(
+        {
+            "Group": shapes.group(account, group),
+            "Users": [shapes.user(account, u) for u in groups.members(account, group)],
+            "AttachedPolicies": shapes.attached_policies(group.attached),
+            "PolicyNames": list(group.inline),
+        }
+    )
 
 
 @app.command("update")
-def update(name: str = NAME, new_name: str = typer.Option(None, "--new-name"),
-           new_path: str = typer.Option(None, "--new-path")) -> None:
+def update(
+    name: str = NAME, new_name: str = typer.Option(None, "--new-name"), new_path: str = typer.Option(None, "--new-path")
+) -> None:
     """Rename a group or change its path; members keep their membership."""
     with write_account() as account:
         shape = shapes.group(account, groups.update(account, name, new_name=new_name, new_path=new_path))
@@ -55,7 +58,9 @@ def update(name: str = NAME, new_name: str = typer.Option(None, "--new-name"),
 
 
 @app.command("delete")
-def delete(name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")) -> None:
+def delete(
+    name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")
+) -> None:
     """Delete a group; members or policies are a DeleteConflict unless --force."""
     with write_account() as account:
         removed = groups.delete(account, name, force=force)
@@ -91,8 +96,11 @@ def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
 
 
 @app.command("put-policy")
-def put_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
-               document: str = typer.Option(..., "--document", metavar="FILE|-")) -> None:
+def put_policy(
+    name: str = NAME,
+    policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
+    document: str = typer.Option(..., "--document", metavar="FILE|-"),
+) -> None:
     """Add or replace an inline policy (5,120 characters in all per group, whitespace not counted)."""
     text = read_document(document)
     with write_account() as account:

@@ -65,7 +65,9 @@ def get(policy: str = POLICY) -> None:
 
 
 @app.command("delete")
-def delete(policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")) -> None:
+def delete(
+    policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")
+) -> None:
     """Delete a customer managed policy; refused while attached unless --force."""
     with write_account() as account:
         removed = policies.delete_policy(account, policy, force=force)
@@ -78,17 +80,21 @@ def entities(policy: str = POLICY) -> None:
     _, account = read_account()
     ref = policies.resolve(account, policy)
     found = policies.attachments(account, ref.arn)
-    emit({
-        "PolicyGroups": [{"GroupName": g, "GroupId": account.groups[g].id} for g in found["groups"]],
-        "PolicyUsers": [{"UserName": u, "UserId": account.users[u].id} for u in found["users"]],
-        "PolicyRoles": [{"RoleName": r, "RoleId": account.roles[r].id} for r in found["roles"]]
-        if found["roles"] else [],
-    })
+    emit(
+        {
+            "PolicyGroups": [{"GroupName": g, "GroupId": account.groups[g].id} for g in found["groups"]],
+            "PolicyUsers": [{"UserName": u, "UserId": account.users[u].id} for u in found["users"]],
+            "PolicyRoles": [{"RoleName": r, "RoleId": account.roles[r].id} for r in found["roles"]]
+            if found["roles"]
+            else [],
+        }
+    )
 
 
 @version_app.command("create")
-def version_create(policy: str = POLICY, document: str = DOCUMENT,
-                   set_default: bool = typer.Option(False, "--set-default")) -> None:
+def version_create(
+    policy: str = POLICY, document: str = DOCUMENT, set_default: bool = typer.Option(False, "--set-default")
+) -> None:
     """Add a version (at most 5; delete one first when full)."""
     text = read_document(document)
     with write_account() as account:
@@ -105,7 +111,9 @@ def version_list(policy: str = POLICY) -> None:
     ref = policies.resolve(account, policy)
     if ref.customer is None:
         assert ref.aws is not None
-        versions = [{"VersionId": ref.aws.default_version_id, "IsDefaultVersion": True, "CreateDate": ref.aws.update_date}]
+        versions = [
+            {"VersionId": ref.aws.default_version_id, "IsDefaultVersion": True, "CreateDate": ref.aws.update_date}
+        ]
     else:
         versions = [
             {"VersionId": vid, "IsDefaultVersion": vid == ref.customer.default_version, "CreateDate": v.created}

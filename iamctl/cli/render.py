@@ -96,8 +96,14 @@ def _table(env: Env, data: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=env.stdout, no_color=not env.color(), force_terminal=env.color() or None,
-                      highlight=False, soft_wrap=False, width=None if env.stdout.isatty() else 200)
+    console = Console(
+        file=env.stdout,
+        no_color=not env.color(),
+        force_terminal=env.color() or None,
+        highlight=False,
+        soft_wrap=False,
+        width=None if env.stdout.isatty() else 200,
+    )
     body = _unwrap(data)
     if isinstance(body, list) and body and all(isinstance(r, dict) for r in body):
         columns: list[str] = []

@@ -32,7 +32,9 @@ def create(
 
 
 @app.command("list")
-def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this.")) -> None:
+def list_(
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this."),
+) -> None:
     """List users (aws iam list-users).
 
     Example: iamctl user list --output json --query 'Users[].Arn'
@@ -46,12 +48,14 @@ def get(name: str = NAME) -> None:
     """Show a user: ARN, ID, path, created, tags, groups, attached and inline policies."""
     _, account = read_account()
     user = users.get(account, name)
-    emit({
-        "User": shapes.user(account, user, full=True),
-        "Groups": [shapes.group(account, account.groups[g]) for g in user.groups],
-        "AttachedPolicies": shapes.attached_policies(user.attached),
-        "PolicyNames": list(user.inline),
-    })
+    emit(
+        {
+            "User": shapes.user(account, user, full=True),
+            "Groups": [shapes.group(account, account.groups[g]) for g in user.groups],
+            "AttachedPolicies": shapes.attached_policies(user.attached),
+            "PolicyNames": list(user.inline),
+        }
+    )
 
 
 @app.command("update")
@@ -121,8 +125,9 @@ def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
 
 
 @app.command("put-policy")
-def put_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
-               document: str = DOCUMENT) -> None:
+def put_policy(
+    name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"), document: str = DOCUMENT
+) -> None:
     """Add or replace an inline policy (2,048 characters in all per user, whitespace not counted).
 
     Example: iamctl user put-policy alice S3Home --document home.json

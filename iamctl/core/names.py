@@ -41,8 +41,7 @@ _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: what AWS's IDs are 
 
 def _constraint_error(field: str, value: str, constraint: str) -> IamError:
     return validation_error(
-        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
-        f"constraint: {constraint}"
+        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
     )
 
 
@@ -51,13 +50,9 @@ def check_name(kind: str, name: str, field: str | None = None) -> str:
     field = field or _field_name(kind)
     limit = NAME_MAX[kind]
     if not 1 <= len(name) <= limit:
-        raise _constraint_error(
-            field, name, f"Member must have length between 1 and {limit}"
-        )
+        raise _constraint_error(field, name, f"Member must have length between 1 and {limit}")
     if not _NAME_RE.fullmatch(name):
-        raise _constraint_error(
-            field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]+"
-        )
+        raise _constraint_error(field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]+")
     return name
 
 

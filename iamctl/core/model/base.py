@@ -86,8 +86,7 @@ def _is_union(tp: Any) -> bool:
 
 
 def _kind(value: Any) -> str:
-    names = {str: "a string", int: "an integer", bool: "a boolean", float: "a float",
-             list: "an array", dict: "a table"}
+    names = {str: "a string", int: "an integer", bool: "a boolean", float: "a float", list: "an array", dict: "a table"}
     return names.get(type(value), type(value).__name__)
 
 
@@ -131,6 +130,4 @@ def _expect(value: Any, tp: type, where: str) -> None:
 
 
 def _fail(value: Any, tp: type, where: str) -> None:
-    raise StoreError(
-        f"{where} must be {_kind(tp())}, not {_kind(value)} ({value!r}).", "CorruptStore"
-    )
+    raise StoreError(f"{where} must be {_kind(tp())}, not {_kind(value)} ({value!r}).", "CorruptStore")

@@ -97,7 +97,12 @@ def get_customer(account: Account, ref: str) -> CustomerPolicy:
 
 
 def create_policy(
-    account: Account, name: str, document: str, *, path: str = "/", description: str | None = None,
+    account: Account,
+    name: str,
+    document: str,
+    *,
+    path: str = "/",
+    description: str | None = None,
     tags: dict[str, str] | None = None,
 ) -> CustomerPolicy:
     check_name("policy", name)
@@ -105,14 +110,21 @@ def create_policy(
     if description is not None and len(description) > 1000:
         raise IamError("ValidationError", "The description must be at most 1000 characters.")
     if find(account.policies, name) is not None:
-        raise IamError("EntityAlreadyExists", f"A policy called {name} already exists. Duplicate names are not allowed.")
+        raise IamError(
+            "EntityAlreadyExists", f"A policy called {name} already exists. Duplicate names are not allowed."
+        )
     if len(account.policies) >= quotas.CUSTOMER_POLICIES_PER_ACCOUNT:
         raise limit_exceeded(f"Cannot exceed quota for PoliciesPerAccount: {quotas.CUSTOMER_POLICIES_PER_ACCOUNT}")
     check_document(document, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=name)
     now = now_iso()
     policy = CustomerPolicy(
-        name=name, id=new_unique_id("policy"), created=now, updated=now, path=path,
-        description=description, tags=dict(tags or {}),
+        name=name,
+        id=new_unique_id("policy"),
+        created=now,
+        updated=now,
+        path=path,
+        description=description,
+        tags=dict(tags or {}),
         versions={"v1": PolicyVersion(document=document, created=now)},
     )
     account.policies[name] = policy
@@ -165,7 +177,9 @@ def delete_policy(account: Account, ref: str, *, force: bool = False) -> list[st
     return removed
 
 
-def create_version(account: Account, ref: str, document: str, *, set_default: bool = False) -> tuple[CustomerPolicy, str]:
+def create_version(
+    account: Account, ref: str, document: str, *, set_default: bool = False
+) -> tuple[CustomerPolicy, str]:
     policy = get_customer(account, ref)
     if len(policy.versions) >= quotas.VERSIONS_PER_POLICY:
         raise limit_exceeded(
@@ -230,9 +244,7 @@ def attach(account: Account, attached: list[str], ref: str, kind: str) -> str:
     if policy.arn in attached:
         return policy.arn  # AWS treats a repeated attach as success
     if len(attached) >= quotas.MANAGED_POLICIES_PER_ENTITY:
-        raise limit_exceeded(
-            f"Cannot exceed quota for PoliciesPer{kind.title()}: {quotas.MANAGED_POLICIES_PER_ENTITY}"
-        )
+        raise limit_exceeded(f"Cannot exceed quota for PoliciesPer{kind.title()}: {quotas.MANAGED_POLICIES_PER_ENTITY}")
     attached.append(policy.arn)
     return policy.arn
 
@@ -246,9 +258,7 @@ def detach(account: Account, attached: list[str], ref: str, entity: str) -> str:
     return arn
 
 
-def put_inline(
-    inline: dict[str, str], name: str, document: str, aggregate_limit: int, entity: str
-) -> None:
+def put_inline(inline: dict[str, str], name: str, document: str, aggregate_limit: int, entity: str) -> None:
     """Add or replace an inline policy, within the entity's aggregate size quota."""
     check_name("inline-policy", name, "policyName")
     check_document(document, max_size=aggregate_limit, policy_id=name)
@@ -269,7 +279,9 @@ def delete_inline(inline: dict[str, str], name: str, entity: str) -> None:
     del inline[name]
 
 
-def list_refs(account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/") -> list[PolicyRef]:
+def list_refs(
+    account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/"
+) -> list[PolicyRef]:
     """ListPolicies: AWS's managed policies and/or the account's own, filtered."""
     refs: list[PolicyRef] = []
     if scope in ("All", "Local"):

@@ -58,7 +58,7 @@ class Store:
         return self.path.exists()
 
     def read(self) -> StoreData:
-        text, raw = self._load()
+        _, raw = self._load()
         return self._to_model(raw)
 
     def _load(self) -> tuple[str | None, dict]:
@@ -176,7 +176,9 @@ class Store:
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise StoreError(f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable") from None
+            raise StoreError(
+                f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable"
+            ) from None
         try:
             deadline = time.monotonic() + timeout
             while True:

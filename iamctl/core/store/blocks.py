@@ -67,7 +67,7 @@ def _item_type(tp: Any) -> type:
 
 
 def _matches(pattern: Path, path: Path) -> bool:
-    return all(p == WILD or p == k for p, k in zip(pattern, path, strict=False))
+    return all(p in (WILD, k) for p, k in zip(pattern, path, strict=False))
 
 
 def block_of(path: Path, patterns: tuple[Path, ...]) -> Path:
@@ -80,11 +80,7 @@ def block_of(path: Path, patterns: tuple[Path, ...]) -> Path:
 
 def _child_collections(bpath: Path, patterns: tuple[Path, ...]) -> set[str]:
     """Keys under the block at *bpath* that are collections of further blocks."""
-    return {
-        p[len(bpath)]
-        for p in patterns
-        if len(p) == len(bpath) + 2 and _matches(p[: len(bpath)], bpath)
-    }
+    return {p[len(bpath)] for p in patterns if len(p) == len(bpath) + 2 and _matches(p[: len(bpath)], bpath)}
 
 
 def iter_blocks(raw: dict[str, Any], patterns: tuple[Path, ...]) -> Iterator[tuple[Path, dict]]:
@@ -295,7 +291,7 @@ def sync(container: Any, new: dict) -> None:
     for key in [k for k in container if k not in new]:
         del container[key]
     for key, value in new.items():
-        old = container[key] if key in container else None
+        old = container.get(key)
         if not _is_table(value):
             if old is None or _unwrap(old) != value:
                 container[key] = toml_value(value)
@@ -344,9 +340,7 @@ def _loads(text: str) -> dict:
         raise Unspliceable(str(exc)) from None
 
 
-def splice(
-    text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]
-) -> str:
+def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) -> str:
     """The new file text: *text* (which holds *old_raw*) changed to hold *new_raw*."""
     old_blocks = dict(iter_blocks(old_raw, patterns))
     new_blocks = dict(iter_blocks(new_raw, patterns))
