@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from iamctl.core.errors import StoreError
+from iamctl.core.model.lazy import EntityMap
 
 T = TypeVar("T")
 
@@ -33,6 +34,8 @@ def to_raw(obj: Any) -> Any:
                 continue
             out[f.metadata.get("key", f.name)] = to_raw(value)
         return out
+    if isinstance(obj, EntityMap):
+        return obj.raw_items(to_raw)
     if isinstance(obj, dict):
         return {k: to_raw(v) for k, v in obj.items()}
     if isinstance(obj, list):
@@ -47,34 +50,72 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None) -> T:
+@dataclasses.dataclass(frozen=True)
+class _FieldPlan:
+    attr: str
+    key: str
+    type: Any
+    from_key: bool
+    blocks: bool
+    required: bool
+    optional: bool
+
+
+@cache
+def _plan(cls: type) -> tuple[_FieldPlan, ...]:
+    """How to read each field of *cls*, worked out once per class."""
+    hints = _hints(cls)
+    return tuple(
+        _FieldPlan(
+            attr=f.name,
+            key=f.metadata.get("key", f.name),
+            type=hints[f.name],
+            from_key=bool(f.metadata.get("from_key")),
+            blocks=bool(f.metadata.get("blocks")),
+            required=f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            optional=_optional(hints[f.name]),
+        )
+        for f in dataclasses.fields(cls)
+    )
+
+
+def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy: bool = False) -> T:
     """dict → dataclass *cls*; raise StoreError naming *where* on a wrong or missing value.
 
     *key* is the entity's key in its collection table; a field marked ``from_key`` (the
     name of a user, the ID of an account) takes it, so the file never says it twice.
+    With *lazy* (data already checked, e.g. from the cache), collections of entities are
+    converted one entity at a time, when first used.
     """
     if not isinstance(raw, dict):
         raise StoreError(f"{where} must be a table, not {_kind(raw)}.", "CorruptStore")
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
     known = set()
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        name = f.metadata.get("key", f.name)
-        if f.metadata.get("from_key"):
-            kwargs[f.name] = key
+    for plan in _plan(cls):
+        if plan.from_key:
+            kwargs[plan.attr] = key
             continue
-        known.add(name)
-        if name in raw:
-            kwargs[f.name] = _convert(hints[f.name], raw[name], f"{where}.{name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            if _optional(hints[f.name]):
-                kwargs[f.name] = None
+        known.add(plan.key)
+        if plan.key in raw:
+            value = raw[plan.key]
+            here = f"{where}.{plan.key}"
+            if lazy and plan.blocks:
+                kwargs[plan.attr] = _lazy_collection(plan.type, value, here)
             else:
-                raise StoreError(f"{where} is missing '{name}'.", "CorruptStore")
-    unknown = sorted(set(raw) - known)
-    if unknown:
+                kwargs[plan.attr] = _convert(plan.type, value, here)
+        elif plan.required:
+            if not plan.optional:
+                raise StoreError(f"{where} is missing '{plan.key}'.", "CorruptStore")
+            kwargs[plan.attr] = None
+    if len(known) < len(raw):
+        unknown = sorted(set(raw) - known)
         raise StoreError(f"{where} has an unknown key '{unknown[0]}'.", "CorruptStore")
     return cls(**kwargs)
+
+
+def _lazy_collection(tp: Any, value: Any, where: str) -> EntityMap:
+    _, item = typing.get_args(tp)
+    return EntityMap(value, lambda k, v: from_raw(item, v, f"{where}.{k}", key=k, lazy=True))
 
 
 def _optional(tp: Any) -> bool:

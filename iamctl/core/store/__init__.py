@@ -102,11 +102,13 @@ class Store:
                 f"{self.path}: schema {schema!r} is not one this iamctl reads (it reads {SCHEMA_VERSION}).",
                 "CorruptStore",
             )
-        data = from_raw(StoreData, raw, f"{self.path}: store")
-        check_references(data, str(self.path))
+        from_raw(StoreData, raw, f"{self.path}: store")  # every type, every field
+        check_references(raw, str(self.path))
 
     def _to_model(self, raw: dict) -> StoreData:
-        return from_raw(StoreData, raw, f"{self.path}: store")
+        # raw has passed _check (now or when the cache was made), so entities can be
+        # built lazily, as commands use them.
+        return from_raw(StoreData, raw, f"{self.path}: store", lazy=True)
 
     # ------------------------------------------------------------------ cache
 
@@ -127,7 +129,8 @@ class Store:
             tmp = self.cache_path.with_name(f"{self.cache_path.name}.{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as fh:
-                json.dump({"key": key, "version": __version__, "raw": raw}, fh, separators=(",", ":"))
+                # dumps, not dump: json.dump streams through the slow pure-Python encoder.
+                fh.write(json.dumps({"key": key, "version": __version__, "raw": raw}, separators=(",", ":")))
             os.replace(tmp, self.cache_path)
 
     # ------------------------------------------------------------------ writing
@@ -158,7 +161,7 @@ class Store:
             new_raw = to_raw(data)
             if new_raw == old_raw:
                 return
-            check_references(data, str(self.path))
+            check_references(new_raw, str(self.path))
             self._write_text(self._render(text, old_raw, new_raw), new_raw)
 
     def _render(self, text: str, old_raw: dict, new_raw: dict) -> str:

@@ -116,29 +116,54 @@ class Header:
     array: bool
 
 
+# Line starts that matter (a header or a comment) and triple quotes anywhere; the rest of
+# a quota-size file (tens of thousands of key = value lines) is skipped by the regex engine.
+_TOKEN = re.compile(r"^[ \t]*([\[#])|'''|\"\"\"", re.M)
+_SIMPLE_HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\][ \t]*(?:#.*)?$")
+
+
 def scan_headers(text: str) -> list[Header]:
     """Find every [table] header outside multi-line strings, with the comments above it."""
     headers: list[Header] = []
-    offset = 0
-    in_string: str | None = None  # the open multi-line string's delimiter
-    comment_start: int | None = None  # first line of the comment run just above
-    for line in text.splitlines(keepends=True):
-        if in_string is None:
-            stripped = line.lstrip()
-            if stripped.startswith("["):
-                path, array = parse_header(stripped)
-                start = comment_start if comment_start is not None else offset
-                headers.append(Header(start, offset, path, array))
-                comment_start = None
-            elif stripped.startswith("#"):
-                if comment_start is None:
-                    comment_start = offset
-            else:
-                comment_start = None
-        if "'''" in line or '"""' in line:
-            in_string = _string_state_after(line, in_string)
-        offset += len(line)
-    return headers
+    pos = 0
+    comment_start = comment_end = -1  # the run of comment lines seen last
+    while True:
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            return headers
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.start())
+        line_end = len(text) if line_end < 0 else line_end + 1
+        kind = m.group(1)
+        if kind == "[":
+            path, array = parse_header(text[m.start(1) : line_end].rstrip("\r\n"))
+            start = comment_start if comment_end == line_start else line_start
+            headers.append(Header(start, line_start, path, array))
+            pos = line_end
+        elif kind == "#":
+            if comment_end != line_start:
+                comment_start = line_start
+            comment_end = pos = line_end
+        else:
+            state = _string_state_after(text[line_start:line_end], None)
+            pos = line_end
+            if state is not None:  # a multi-line string opens here: skip to its end
+                pos = _after_string(text, line_end, state)
+
+
+def _after_string(text: str, pos: int, delimiter: str) -> int:
+    """The offset of the line after the one that closes the string opened before *pos*."""
+    while True:
+        end = text.find(delimiter, pos)
+        if end < 0:
+            return len(text)
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        # What follows the closing quotes may open another string on the same line.
+        state = _string_state_after(text[end:line_end], delimiter)
+        if state is None:
+            return line_end
+        pos = line_end
 
 
 def _string_state_after(line: str, state: str | None) -> str | None:
@@ -177,6 +202,9 @@ def _skip_single_line_string(line: str, i: int) -> int:
 
 
 def parse_header(stripped: str) -> tuple[Path, bool]:
+    simple = _SIMPLE_HEADER.match(stripped)
+    if simple:
+        return tuple(simple.group(1).split(".")), False
     array = stripped.startswith("[[")
     i = 2 if array else 1
     keys: list[str] = []

@@ -1,41 +1,59 @@
-"""Checks that span entities: what a person editing the file by hand can break."""
+"""Checks that span entities: what a person editing the file by hand can break.
+
+They read the plain tables (not the dataclasses), so a write can re-check a quota-size
+store in milliseconds without building every entity.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from iamctl.core.errors import StoreError
-from iamctl.core.model import Account, StoreData
 
 
 def _broken(where: str, message: str) -> StoreError:
     return StoreError(f"{where}: {message}", "CorruptStore")
 
 
-def check_references(data: StoreData, where: str) -> None:
+def check_references(raw: dict[str, Any], where: str) -> None:
     """Raise StoreError naming the entity whose reference points nowhere."""
-    if data.default_account is not None and data.default_account not in data.accounts:
-        raise _broken(where, f"default_account {data.default_account} is not an account in the store.")
-    for account in data.accounts.values():
-        _check_account(account, where)
+    accounts = raw.get("accounts", {})
+    default = raw.get("default_account")
+    if default is not None and default not in accounts:
+        raise _broken(where, f"default_account {default} is not an account in the store.")
+    for account_id, account in accounts.items():
+        _check_account(account_id, account, where)
 
 
-def _check_account(account: Account, where: str) -> None:
-    from iamctl.core.service.policies import policy_exists
+def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
+    return {
+        f"arn:aws:iam::{account_id}:policy{p.get('path', '/')}{name}" for name, p in account.get("policies", {}).items()
+    }
 
-    acct = f"account {account.id}"
-    for user in account.users.values():
-        for group in user.groups:
-            if group not in account.groups:
-                raise _broken(where, f"user {user.name} ({acct}) is in group {group}, which does not exist.")
-        for arn in [*user.attached, *([user.boundary] if user.boundary else [])]:
-            if not policy_exists(account, arn):
-                raise _broken(where, f"user {user.name} ({acct}) refers to policy {arn}, which does not exist.")
-    for group in account.groups.values():
-        for arn in group.attached:
-            if not policy_exists(account, arn):
-                raise _broken(where, f"group {group.name} ({acct}) refers to policy {arn}, which does not exist.")
-    for policy in account.policies.values():
-        if policy.default_version not in policy.versions:
-            raise _broken(
-                where,
-                f"policy {policy.name} ({acct}) has default version {policy.default_version}, which does not exist.",
-            )
+
+def _check_policy_ref(arn: str, own: set[str], where: str, entity: str) -> None:
+    from iamctl.core import managed
+
+    known = arn in own or (managed.is_aws_policy_ref(arn) and managed.get(arn) is not None)
+    if not known:
+        raise _broken(where, f"{entity} refers to policy {arn}, which does not exist.")
+
+
+def _check_account(account_id: str, account: dict[str, Any], where: str) -> None:
+    own = _policy_arns(account_id, account)
+    groups = account.get("groups", {})
+    acct = f"account {account_id}"
+    for name, user in account.get("users", {}).items():
+        entity = f"user {name} ({acct})"
+        for group in user.get("groups", []):
+            if group not in groups:
+                raise _broken(where, f"{entity} is in group {group}, which does not exist.")
+        for arn in [*user.get("attached", []), *([user["boundary"]] if user.get("boundary") else [])]:
+            _check_policy_ref(arn, own, where, entity)
+    for name, group in groups.items():
+        for arn in group.get("attached", []):
+            _check_policy_ref(arn, own, where, f"group {name} ({acct})")
+    for name, policy in account.get("policies", {}).items():
+        default = policy.get("default_version", "v1")
+        if default not in policy.get("versions", {}):
+            raise _broken(where, f"policy {name} ({acct}) has default version {default}, which does not exist.")
