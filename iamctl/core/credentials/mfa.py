@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pyotp
-import segno
 
 from iamctl.core.credentials.times import iso
 from iamctl.core.errors import IamError, already_exists, validation_error
@@ -82,6 +81,8 @@ def otpauth_uri(seed: str, user: str, account: str, issuer: str = DEFAULT_ISSUER
 
 def qr_text(uri: str) -> str:
     """The URI as a QR code drawn with Unicode half blocks, for a terminal."""
+    import segno  # only the enrolment screen draws a QR code; keep it off every start-up
+
     out = io.StringIO()
     segno.make(uri, error="m").terminal(out=out, compact=True)
     return out.getvalue()
