@@ -13,9 +13,9 @@ def find(collection: dict[str, T], name: str) -> T | None:
     if found is not None:
         return found
     folded = name.casefold()
-    for key, value in collection.items():
+    for key in collection:  # keys only: values may be built lazily, and that costs
         if key.casefold() == folded:
-            return value
+            return collection[key]
     return None
 
 

@@ -124,13 +124,16 @@ _SIMPLE_HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\][ \t]*(?:
 
 def scan_headers(text: str) -> list[Header]:
     """Find every [table] header outside multi-line strings, with the comments above it."""
-    headers: list[Header] = []
-    pos = 0
+    return list(iter_headers(text, 0))
+
+
+def iter_headers(text: str, pos: int) -> Iterator[Header]:
+    """Headers from *pos* on (which must be at a line start outside any string)."""
     comment_start = comment_end = -1  # the run of comment lines seen last
     while True:
         m = _TOKEN.search(text, pos)
         if m is None:
-            return headers
+            return
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.start())
         line_end = len(text) if line_end < 0 else line_end + 1
@@ -138,7 +141,7 @@ def scan_headers(text: str) -> list[Header]:
         if kind == "[":
             path, array = parse_header(text[m.start(1) : line_end].rstrip("\r\n"))
             start = comment_start if comment_end == line_start else line_start
-            headers.append(Header(start, line_start, path, array))
+            yield Header(start, line_start, path, array)
             pos = line_end
         elif kind == "#":
             if comment_end != line_start:
@@ -368,29 +371,124 @@ def _loads(text: str) -> dict:
         raise Unspliceable(str(exc)) from None
 
 
+def changed_blocks(
+    old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]
+) -> tuple[dict[Path, dict], dict[Path, dict], list[Path], list[Path]]:
+    """(old contents, new contents, changed-or-added paths, removed paths).
+
+    Entities a command did not touch are the very same dict objects in both trees (the
+    model converts entities lazily and hands untouched ones back as they were), so whole
+    subtrees are skipped on identity without comparing their contents.
+    """
+    old_c: dict[Path, dict] = {}
+    new_c: dict[Path, dict] = {}
+    changed: list[Path] = []
+    removed: list[Path] = []
+
+    def own(node: dict, children: set[str]) -> dict:
+        return {k: v for k, v in node.items() if k not in children}
+
+    def walk(old: dict | None, new: dict | None, bpath: Path) -> None:
+        if old is new:
+            return
+        children = _child_collections(bpath, patterns)
+        if new is None:
+            removed.append(bpath)
+            old_c[bpath] = own(old or {}, children)
+            for coll in children:
+                for key, sub in ((old or {}).get(coll) or {}).items():
+                    walk(sub, None, (*bpath, coll, key))
+            return
+        o = own(old, children) if old is not None else None
+        n = own(new, children)
+        if o != n:
+            changed.append(bpath)
+            new_c[bpath] = n
+            if o is not None:
+                old_c[bpath] = o
+        for coll in children:
+            old_coll = (old or {}).get(coll) or {}
+            new_coll = new.get(coll) or {}
+            if old_coll is new_coll:
+                continue
+            for key, sub in new_coll.items():
+                walk(old_coll.get(key), sub, (*bpath, coll, key))
+            for key, sub in old_coll.items():
+                if key not in new_coll:
+                    walk(sub, None, (*bpath, coll, key))
+
+    walk(old_raw, new_raw, ())
+    return old_c, new_c, changed, removed
+
+
+class SpanFinder:
+    """Where blocks are in the text: found one at a time by their canonical header (fast on
+    a large file), or, when a header is not where iamctl would have written it, by
+    scanning every header once."""
+
+    def __init__(self, text: str, patterns: tuple[Path, ...]) -> None:
+        self.text = text
+        self.patterns = patterns
+        self._all: dict[Path, Span] | None = None
+
+    def all(self) -> dict[Path, Span]:
+        if self._all is None:
+            self._all = block_spans(self.text, self.patterns)
+        return self._all
+
+    def span(self, bpath: Path) -> Span | None:
+        if self._all is None and bpath:
+            found = self._targeted(bpath)
+            if found is not None:
+                return found
+        return self.all().get(bpath)
+
+    def _targeted(self, bpath: Path) -> Span | None:
+        text = self.text
+        needle = f"\n[{_dotted(bpath)}]\n"
+        at = text.find(needle)
+        if at < 0 or text.find(needle, at + 1) >= 0:
+            return None
+        line = at + 1
+        start = line
+        # The run of comment lines right above the header belongs to the block.
+        while start > 0:
+            prev = text.rfind("\n", 0, start - 1) + 1
+            if not text.startswith("#", prev):
+                break
+            start = prev
+        end = len(text)
+        for header in iter_headers(text, line):
+            if header.line == line:
+                continue
+            if header.array or block_of(header.path, self.patterns) != bpath:
+                end = header.start
+                break
+        return Span(start, end)
+
+
 def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) -> str:
     """The new file text: *text* (which holds *old_raw*) changed to hold *new_raw*."""
-    old_blocks = dict(iter_blocks(old_raw, patterns))
-    new_blocks = dict(iter_blocks(new_raw, patterns))
-    changed = [p for p, c in new_blocks.items() if old_blocks.get(p) != c]
-    removed = [p for p in old_blocks if p not in new_blocks]
+    old_blocks, new_blocks, changed, removed = changed_blocks(old_raw, new_raw, patterns)
     if not changed and not removed:
         return text
-    spans = block_spans(text, patterns)
-    if set(spans) - {()} - set(old_blocks):
-        raise Unspliceable("the text has tables the data does not")
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
+    finder = SpanFinder(text, patterns)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
     for path in removed:
-        if path in spans:
-            edits.append((spans[path].start, spans[path].end, ""))
+        span = finder.span(path)
+        if span is None:
+            raise Unspliceable(f"cannot find {'.'.join(path)} in the text")
+        edits.append((span.start, span.end, ""))
     inserts: dict[int, list[str]] = {}
     for path in changed:
-        if path in spans:
-            span = spans[path]
+        span = finder.span(path) if path in old_blocks else None
+        if path in old_blocks and span is None:
+            raise Unspliceable(f"cannot find {'.'.join(path)} in the text")
+        if span is not None:
             new_text = patch_block(text[span.start : span.end], path, old_blocks[path], new_blocks[path])
-            edits.append((span.start, span.end, _with_gap(new_text)))
+            edits.append((span.start, span.end, _with_gap(new_text, span.end == len(text))))
         else:
-            at = _insert_point(path, spans, removed, len(text))
+            at = _insert_point(path, new_raw, finder, removed)
             inserts.setdefault(at, []).append(render_block(path, new_blocks[path]))
     for at, texts in inserts.items():
         edits.append((at, at, _insertion(text, at, texts)))
@@ -418,27 +516,33 @@ def _insertion(text: str, at: int, blocks: list[str]) -> str:
     return lead + "\n".join(b.rstrip("\n") + "\n" for b in blocks) + trail
 
 
-def _with_gap(block_text: str) -> str:
-    # tomlkit keeps trailing blank lines of the old span; make sure one separates blocks.
-    return block_text if block_text.endswith("\n\n") else block_text.rstrip("\n") + "\n\n"
+def _with_gap(block_text: str, at_eof: bool) -> str:
+    # tomlkit keeps the old span's trailing blank lines; make sure one separates blocks.
+    block_text = block_text.rstrip("\n") + "\n"
+    return block_text if at_eof else block_text + "\n"
 
 
-def _insert_point(path: Path, spans: dict[Path, Span], removed: list[Path], eof: int) -> int:
-    """After the last existing sibling, else at the end of the parent's region, else EOF."""
-    for depth in (len(path) - 1, len(path) - 2):
+def _insert_point(path: Path, new_raw: dict, finder: SpanFinder, removed: list[Path]) -> int:
+    """After the entity that precedes it in its collection, else after its owner's last
+    block, else at the end of the file."""
+    parent = new_raw
+    for key in path[:-2]:
+        parent = parent[key]
+    siblings = list(parent.get(path[-2], {})) if len(path) >= 2 else []
+    index = siblings.index(path[-1]) if path and path[-1] in siblings else -1
+    for key in reversed(siblings[:index] if index > 0 else []):
+        span = finder.span((*path[:-1], key))
+        if span is not None and (*path[:-1], key) not in removed:
+            return span.end
+    spans = finder.all()
+    for depth in (len(path) - 2, len(path) - 3):
         if depth < 0:
             break
         prefix = path[:depth]
         ends = [s.end for p, s in spans.items() if p and p[:depth] == prefix and p not in removed]
         if ends:
-            return _end_of_block(max(ends), spans)
-    return eof
-
-
-def _end_of_block(end: int, spans: dict[Path, Span]) -> int:
-    # A comment run that belongs to the next block starts its span, so *end* is already
-    # the right boundary; nothing to adjust.
-    return end
+            return max(ends)
+    return len(finder.text)
 
 
 def full_rewrite(text: str, new_raw: dict) -> str:
