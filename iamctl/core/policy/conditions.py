@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from iamctl.core.errors import IamError
 from iamctl.core.policy import matching, variables
@@ -83,6 +84,7 @@ def operator_names() -> list[str]:
 # ---- typing of values -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     try:
         value = float(text)
@@ -94,6 +96,7 @@ def parse_number(text: str) -> float | None:
 _EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """ISO 8601 (``2019-07-16T12:00:00Z``, ``2019-07-16``, with offsets) or epoch seconds."""
     text = text.strip()
@@ -115,6 +118,7 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())

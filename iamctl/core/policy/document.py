@@ -83,7 +83,8 @@ class ResourceMatcher:
     """Resource or NotResource of one statement, compiled; variables resolved per request."""
 
     negate: bool
-    any_resource: bool
+    any_resource: bool  # Resource "*": matches every request without a call
+    none_resource: bool  # NotResource "*": matches nothing
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
     templates: tuple[tuple[tuple[variables.Piece, ...], bool], ...]  # (pieces, is_arn)
@@ -92,7 +93,7 @@ class ResourceMatcher:
         return self._hit(resource, lookup) != self.negate
 
     def _hit(self, resource: str, lookup: variables.Lookup) -> bool:
-        if self.any_resource or resource in self.exact:
+        if self.any_resource or self.none_resource or resource in self.exact:
             return True
         if self.pattern is not None and self.pattern.fullmatch(resource):
             return True
@@ -131,7 +132,7 @@ class Statement:
         )
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: the evaluator caches indexes per policy object
 class Policy:
     id: str
     version: str
@@ -546,7 +547,8 @@ def _compile_resources(
     )
     return ResourceMatcher(
         negate=resources is None,
-        any_resource="*" in static,
+        any_resource="*" in static and resources is not None,
+        none_resource="*" in static and resources is None,
         exact=frozenset(n for n in static if not matching.is_wildcard(n)),
         pattern=pattern,
         templates=templates,

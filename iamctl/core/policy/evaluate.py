@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from iamctl.core.policy.document import Policy, Position, Statement
+from iamctl.core.policy.conditions import Condition
+from iamctl.core.policy.document import Policy, Position, ResourceMatcher, Statement
 
 BILLING_SERVICES = frozenset(
     {
@@ -123,42 +124,94 @@ class _Eval:
         self.action = request.action.lower()
         self.service = self.action.partition(":")[0]
         self.resource = request.resource
-        self.ctx = _context(request)
+        self.ctx: dict[str, Sequence[str]] | None = None  # built on first use: most statements need none
         self.missing: list[str] = []
 
     def lookup(self, key: str) -> Sequence[str] | None:
+        if self.ctx is None:
+            self.ctx = _context(self.request)
         return self.ctx.get(key)
 
     def scan(self, policies: Sequence[Policy]) -> _Layer:
         layer = _Layer()
-        for policy in policies:
-            self._scan_policy(policy, layer)
-        return layer
-
-    def _scan_policy(self, policy: Policy, layer: _Layer) -> None:
-        needs_principal = policy.kind in ("resource", "trust")
-        for st in policy.candidates(self.service):
-            if not st.action_matcher.matches(self.action):
-                continue
-            rm = st.resource_matcher
-            if rm is not None and not rm.matches(self.resource, self.lookup):
+        resource = self.resource
+        for entry in _index_for(policies).statements_for(self.action, self.service):
+            policy, st, rm, needs_principal, conditions, is_deny = entry
+            if rm is not None and not rm.matches(resource, self.lookup):
                 continue
             grant = None
             if needs_principal:
                 grant = _principal_grant(st, self.principal)
                 if grant is None:
                     continue
-            if st.conditions and not self._conditions_hold(st):
+            if conditions and not self._conditions_hold(conditions):
                 continue
-            (layer.denies if st.effect == "Deny" else layer.allows).append(
-                (policy, st, grant)
-            )
+            (layer.denies if is_deny else layer.allows).append((policy, st, grant))
+        return layer
 
-    def _conditions_hold(self, st: Statement) -> bool:
-        for cond in st.conditions:
+    def _conditions_hold(self, conditions: tuple[Condition, ...]) -> bool:
+        for cond in conditions:
             if not cond.test(self.lookup, self.missing):
                 return False
         return True
+
+
+# What the hot loop needs of a statement, unpacked once:
+# (policy, statement, resource matcher or None when it matches everything,
+#  needs a principal check, conditions, is a Deny)
+_Entry = tuple[Policy, Statement, ResourceMatcher | None, bool, tuple[Condition, ...], bool]
+
+
+def _entry(policy: Policy, st: Statement) -> _Entry:
+    rm = st.resource_matcher
+    if rm is not None and rm.any_resource:
+        rm = None
+    return (policy, st, rm, policy.kind in ("resource", "trust"), st.conditions, st.effect == "Deny")
+
+
+class _Index:
+    """The statements of a list of policies whose Action/NotAction matches an action.
+
+    Built lazily per action name: a principal asks about the same few hundred actions over
+    and over, so after the first request an action costs one dict lookup for all policies.
+    """
+
+    __slots__ = ("by_action", "policies")
+
+    def __init__(self, policies: tuple[Policy, ...]) -> None:
+        self.policies = policies
+        self.by_action: dict[str, tuple[_Entry, ...]] = {}
+
+    def statements_for(self, action: str, service: str) -> tuple[_Entry, ...]:
+        found = self.by_action.get(action)
+        if found is None:
+            found = tuple(
+                _entry(policy, st)
+                for policy in self.policies
+                for st in policy.candidates(service)
+                if st.action_matcher.matches(action)
+            )
+            if len(self.by_action) >= _MAX_ACTIONS:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
+
+
+_MAX_ACTIONS = 20_000
+_MAX_INDEXES = 2_048
+# Keyed by the tuple of Policy objects themselves (identity hash, see Policy's eq=False), so
+# the key holds strong references and a recycled id() can never alias a dead policy.
+_INDEXES: dict[tuple[Policy, ...], _Index] = {}
+
+
+def _index_for(policies: Sequence[Policy]) -> _Index:
+    key = tuple(policies)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.clear()
+        index = _INDEXES[key] = _Index(key)
+    return index
 
 
 def _context(request: Request) -> dict[str, Sequence[str]]:
@@ -254,7 +307,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         ("session", session),
         ("identity", identity),
     ]
-    missing = list(dict.fromkeys(ev.missing))
+    missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
     for name, layer in layers:
         if layer is not None and layer.denies:
             return _explicit_deny(name, layer, layers, missing)
@@ -417,24 +470,22 @@ def _cite(layer: _Layer | None) -> str:
     if layer is None:
         return "no policy"
     hits = layer.allows or layer.denies
-    names = list(
-        dict.fromkeys(
-            f"{_kind_word(pol)} {pol.id or '(unnamed)'} {st.label}"
-            for pol, st, _ in hits
-        )
-    )
-    return "; ".join(names) if names else "no policy"
+    if not hits:
+        return "no policy"
+    # Name the first statement only: an explanation is built for every decision.
+    pol, st, _ = hits[0]
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    return f"{_KIND_WORDS[pol.kind]} {pol.id or '(unnamed)'} {st.label}{more}"
 
 
-def _kind_word(policy: Policy) -> str:
-    return {
-        "identity": "identity policy",
-        "resource": "resource policy",
-        "trust": "trust policy",
-        "scp": "SCP",
-        "session": "session policy",
-        "boundary": "permissions boundary",
-    }[policy.kind]
+_KIND_WORDS = {
+    "identity": "identity policy",
+    "resource": "resource policy",
+    "trust": "trust policy",
+    "scp": "SCP",
+    "session": "session policy",
+    "boundary": "permissions boundary",
+}
 
 
 def _matched(hits: list[_Hit]) -> list[MatchedStatement]:
