@@ -175,13 +175,19 @@ class Condition:
             return any((v.lower() == "true") == absent for v in self.values)
         if not got:
             return self._when_missing(missing)
-        policy_values = self._resolved(lookup)
+        policy_values = (
+            self.typed if not self._uses_variables else self._resolved(lookup)
+        )
+        match = _MATCHERS[self.family]
+        cmp = self.cmp
+        if self.qualifier is None:
+            for value in got:
+                if match(cmp, value, policy_values):
+                    return not self.negated
+            return self.negated
         if self.qualifier == "ForAllValues":
-            return all(self._one(v, policy_values) for v in got)
-        if self.qualifier == "ForAnyValue":
-            return any(self._one(v, policy_values) for v in got)
-        hit = any(self._matches(v, policy_values) for v in got)
-        return not hit if self.negated else hit
+            return all(match(cmp, v, policy_values) != self.negated for v in got)
+        return any(match(cmp, v, policy_values) != self.negated for v in got)
 
     def _when_missing(self, missing: list[str]) -> bool:
         if self.if_exists or self.qualifier == "ForAllValues":
@@ -190,10 +196,6 @@ class Condition:
             return True
         missing.append(self.key)
         return False
-
-    def _one(self, value: str, policy_values: tuple[object, ...]) -> bool:
-        hit = self._matches(value, policy_values)
-        return not hit if self.negated else hit
 
     def _resolved(self, lookup: Lookup) -> tuple[object, ...]:
         if not self._uses_variables:
@@ -206,10 +208,6 @@ class Condition:
             ):  # an unresolvable variable: that value matches nothing
                 out.append(_type_string_value(self.family, self.cmp, resolved))
         return tuple(out)
-
-    def _matches(self, value: str, policy_values: tuple[object, ...]) -> bool:
-        """Positive match of one request value against any policy value."""
-        return _MATCHERS[self.family](self.cmp, value, policy_values)
 
 
 def _type_string_value(

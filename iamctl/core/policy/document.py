@@ -132,7 +132,9 @@ class Statement:
         )
 
 
-@dataclass(eq=False)  # identity semantics: the evaluator caches indexes per policy object
+@dataclass(
+    eq=False
+)  # identity semantics: the evaluator caches indexes per policy object
 class Policy:
     id: str
     version: str

@@ -124,13 +124,17 @@ class _Eval:
         self.action = request.action.lower()
         self.service = self.action.partition(":")[0]
         self.resource = request.resource
-        self.ctx: dict[str, Sequence[str]] | None = None  # built on first use: most statements need none
+        self.ctx: dict[str, Sequence[str]] | None = (
+            None  # built on first use: most statements need none
+        )
         self.missing: list[str] = []
 
     def lookup(self, key: str) -> Sequence[str] | None:
-        if self.ctx is None:
-            self.ctx = _context(self.request)
-        return self.ctx.get(key)
+        ctx = self.ctx
+        if ctx is None:
+            ctx = self.ctx = _context(self.request)
+        got = ctx.get(key)
+        return got if got is not None else _derived(key, self.principal)
 
     def scan(self, policies: Sequence[Policy]) -> _Layer:
         layer = _Layer()
@@ -159,14 +163,23 @@ class _Eval:
 # What the hot loop needs of a statement, unpacked once:
 # (policy, statement, resource matcher or None when it matches everything,
 #  needs a principal check, conditions, is a Deny)
-_Entry = tuple[Policy, Statement, ResourceMatcher | None, bool, tuple[Condition, ...], bool]
+_Entry = tuple[
+    Policy, Statement, ResourceMatcher | None, bool, tuple[Condition, ...], bool
+]
 
 
 def _entry(policy: Policy, st: Statement) -> _Entry:
     rm = st.resource_matcher
     if rm is not None and rm.any_resource:
         rm = None
-    return (policy, st, rm, policy.kind in ("resource", "trust"), st.conditions, st.effect == "Deny")
+    return (
+        policy,
+        st,
+        rm,
+        policy.kind in ("resource", "trust"),
+        st.conditions,
+        st.effect == "Deny",
+    )
 
 
 class _Index:
@@ -215,20 +228,26 @@ def _index_for(policies: Sequence[Policy]) -> _Index:
 
 
 def _context(request: Request) -> dict[str, Sequence[str]]:
-    """Lower-cased keys; single strings become one-element tuples; principal keys derived."""
-    ctx: dict[str, Sequence[str]] = {}
-    for key, value in request.context.items():
-        ctx[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
-    p = request.principal
-    # AWS puts these in every request context; a caller's explicit value wins.
-    ctx.setdefault("aws:principalarn", (p.role_arn or p.arn,))
-    ctx.setdefault("aws:principalaccount", (p.account,))
-    ctx.setdefault("aws:principaltype", (_PRINCIPAL_TYPE_KEY.get(p.type, p.type),))
-    if p.type == "User":
-        ctx.setdefault("aws:username", (p.arn.rpartition("/")[2],))
-    if p.user_id:
-        ctx.setdefault("aws:userid", (p.user_id,))
-    return ctx
+    """Lower-cased keys; a single string becomes a one-element tuple."""
+    return {
+        key.lower(): (value,) if isinstance(value, str) else tuple(value)
+        for key, value in request.context.items()
+    }
+
+
+def _derived(key: str, p: Principal) -> Sequence[str] | None:
+    """Keys AWS puts in every request context from the principal (a caller's value wins)."""
+    if key == "aws:principalarn":
+        return (p.role_arn or p.arn,)
+    if key == "aws:principalaccount":
+        return (p.account,)
+    if key == "aws:principaltype":
+        return (_PRINCIPAL_TYPE_KEY.get(p.type, p.type),)
+    if key == "aws:username" and p.type == "User":
+        return (p.arn.rpartition("/")[2],)
+    if key == "aws:userid" and p.user_id:
+        return (p.user_id,)
+    return None
 
 
 _PRINCIPAL_TYPE_KEY = {"Root": "Account", "Role": "AssumedRole"}
