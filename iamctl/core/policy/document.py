@@ -88,6 +88,32 @@ class ResourceMatcher:
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
     templates: tuple[tuple[tuple[variables.Piece, ...], bool], ...]  # (pieces, is_arn)
+    # Compiled regex per template and per tuple of variable values: the same user asks again
+    # and again, so substitution and compilation happen once per distinct value.
+    _compiled: dict[tuple[object, ...], re.Pattern[str] | None] = field(
+        default_factory=dict, repr=False
+    )
+
+    def _template_matcher(
+        self,
+        i: int,
+        pieces: tuple[variables.Piece, ...],
+        is_arn: bool,
+        lookup: variables.Lookup,
+    ) -> re.Pattern[str] | None:
+        key = (i, *(lookup(p.key) for p in pieces if isinstance(p, variables.Variable)))
+        try:
+            return self._compiled[key]
+        except KeyError:
+            pass
+        resolved = variables.substitute(pieces, lookup)
+        matcher = (
+            None if resolved is None else matching.compile_pieces(resolved, arn=is_arn)
+        )
+        if len(self._compiled) >= 4096:
+            self._compiled.clear()
+        self._compiled[key] = matcher
+        return matcher
 
     def matches(self, resource: str, lookup: variables.Lookup) -> bool:
         return self._hit(resource, lookup) != self.negate
@@ -97,11 +123,9 @@ class ResourceMatcher:
             return True
         if self.pattern is not None and self.pattern.fullmatch(resource):
             return True
-        for pieces, is_arn in self.templates:
-            resolved = variables.substitute(pieces, lookup)
-            if resolved is not None and matching.compile_pieces(
-                resolved, arn=is_arn
-            ).fullmatch(resource):
+        for i, (pieces, is_arn) in enumerate(self.templates):
+            matcher = self._template_matcher(i, pieces, is_arn, lookup)
+            if matcher is not None and matcher.fullmatch(resource):
                 return True
         return False
 

@@ -79,7 +79,7 @@ class PolicySet:
     billing_access: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class MatchedStatement:
     policy_id: str
     policy_type: str
@@ -90,7 +90,7 @@ class MatchedStatement:
     end: Position
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     decision: str  # "allowed" | "explicitDeny" | "implicitDeny"
     matched: list[MatchedStatement]
