@@ -300,11 +300,8 @@ def split_operator(name: str) -> tuple[str | None, str, bool] | None:
 def build_condition(
     op_name: str, key: str, raw_values: object, *, allow_variables: bool, fail: Fail
 ) -> Condition:
-    split = split_operator(op_name)
-    if split is None:
-        raise fail(f"unknown condition operator {op_name!r}")
-    qualifier, base, if_exists = split
-    _, family, cmp, negated = _OPS[base.lower()]
+    """Parse one operator/key pair. Equal conditions are shared between statements and
+    policies (the evaluator memoizes a condition's result per request by identity)."""
     items = raw_values if isinstance(raw_values, list) else [raw_values]
     texts: list[str] = []
     for item in items:
@@ -314,10 +311,33 @@ def build_condition(
                 f"condition value for {op_name} {key!r} must be a string, number or boolean"
             )
         texts.append(text)
+    try:
+        return _shared_condition(op_name, key, tuple(texts), allow_variables)
+    except _BadCondition as exc:
+        raise fail(str(exc)) from None
+
+
+class _BadCondition(Exception):
+    pass
+
+
+def _raise_bad(message: str) -> IamError:
+    raise _BadCondition(message)
+
+
+@lru_cache(maxsize=4096)
+def _shared_condition(
+    op_name: str, key: str, texts: tuple[str, ...], allow_variables: bool
+) -> Condition:
+    split = split_operator(op_name)
+    if split is None:
+        raise _BadCondition(f"unknown condition operator {op_name!r}")
+    qualifier, base, if_exists = split
+    _, family, cmp, negated = _OPS[base.lower()]
     cond = Condition(
         operator=base,
         key=key,
-        values=tuple(texts),
+        values=texts,
         if_exists=if_exists,
         qualifier=qualifier,
         family=family,
@@ -325,7 +345,7 @@ def build_condition(
         negated=negated,
         key_lower=key.lower(),
     )
-    _type_values(cond, allow_variables, fail)
+    _type_values(cond, allow_variables, _raise_bad)
     return cond
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamctl.core.errors import IamError, malformed_policy
 from iamctl.core.policy import jsonpos, matching, variables
@@ -151,9 +152,7 @@ class Statement:
 
     @property
     def label(self) -> str:
-        return f"statement {self.index + 1}" + (
-            f' (Sid "{self.sid}")' if self.sid else ""
-        )
+        return _label(self.index, self.sid)
 
 
 @dataclass(
@@ -184,6 +183,11 @@ class Policy:
             )
             self._by_service[service] = found
         return found
+
+
+@lru_cache(maxsize=8192)
+def _label(index: int, sid: str | None) -> str:
+    return f"statement {index + 1}" + (f' (Sid "{sid}")' if sid else "")
 
 
 def _may_match_service(matcher: ActionMatcher, service: str) -> bool:

@@ -128,6 +128,7 @@ class _Eval:
             None  # built on first use: most statements need none
         )
         self.missing: list[str] = []
+        self.memo: dict[int, bool] | None = None
 
     def lookup(self, key: str) -> Sequence[str] | None:
         ctx = self.ctx
@@ -154,8 +155,15 @@ class _Eval:
         return layer
 
     def _conditions_hold(self, conditions: tuple[Condition, ...]) -> bool:
+        # Conditions are shared objects (see build_condition); one answer per request each.
+        memo = self.memo
+        if memo is None:
+            memo = self.memo = {}
         for cond in conditions:
-            if not cond.test(self.lookup, self.missing):
+            held = memo.get(id(cond))
+            if held is None:
+                held = memo[id(cond)] = cond.test(self.lookup, self.missing)
+            if not held:
                 return False
         return True
 
@@ -319,13 +327,13 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     )
     boundary = ev.scan([policies.boundary]) if policies.boundary is not None else None
     session = ev.scan(policies.session) if policies.session is not None else None
-    layers: list[tuple[str, _Layer | None]] = [
-        *(("scp", layer) for layer in scp_layers),
+    layers: list[tuple[str, _Layer | None]] = [("scp", layer) for layer in scp_layers]
+    layers += (
         ("resource", resource),
         ("boundary", boundary),
         ("session", session),
         ("identity", identity),
-    ]
+    )
     missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
     for name, layer in layers:
         if layer is not None and layer.denies:
