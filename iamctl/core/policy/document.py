@@ -89,6 +89,9 @@ class ResourceMatcher:
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
     templates: tuple[tuple[tuple[variables.Piece, ...], bool], ...]  # (pieces, is_arn)
+    template_keys: tuple[
+        tuple[str, ...], ...
+    ] = ()  # the variable keys of each template
     # Compiled regex per template and per tuple of variable values: the same user asks again
     # and again, so substitution and compilation happen once per distinct value.
     _compiled: dict[tuple[object, ...], re.Pattern[str] | None] = field(
@@ -102,7 +105,7 @@ class ResourceMatcher:
         is_arn: bool,
         lookup: variables.Lookup,
     ) -> re.Pattern[str] | None:
-        key = (i, *(lookup(p.key) for p in pieces if isinstance(p, variables.Variable)))
+        key = (i, *[lookup(k) for k in self.template_keys[i]])
         try:
             return self._compiled[key]
         except KeyError:
@@ -582,4 +585,8 @@ def _compile_resources(
         exact=frozenset(n for n in static if not matching.is_wildcard(n)),
         pattern=pattern,
         templates=templates,
+        template_keys=tuple(
+            tuple(p.key for p in pieces if isinstance(p, variables.Variable))
+            for pieces, _ in templates
+        ),
     )

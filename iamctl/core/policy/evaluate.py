@@ -79,7 +79,7 @@ class PolicySet:
     billing_access: bool = True
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class MatchedStatement:
     policy_id: str
     policy_type: str
@@ -102,7 +102,7 @@ class Decision:
 
 
 # A statement that applied to the request, with how the principal was named (resource policies).
-_Hit = tuple[Policy, Statement, str | None]
+_Hit = tuple[Policy, Statement, str | None, "MatchedStatement"]
 
 
 class _Layer:
@@ -141,7 +141,7 @@ class _Eval:
         layer = _Layer()
         resource = self.resource
         for entry in _index_for(policies).statements_for(self.action, self.service):
-            policy, st, rm, needs_principal, conditions, is_deny = entry
+            policy, st, rm, needs_principal, conditions, is_deny, ms = entry
             if rm is not None and not rm.matches(resource, self.lookup):
                 continue
             grant = None
@@ -151,7 +151,7 @@ class _Eval:
                     continue
             if conditions and not self._conditions_hold(conditions):
                 continue
-            (layer.denies if is_deny else layer.allows).append((policy, st, grant))
+            (layer.denies if is_deny else layer.allows).append((policy, st, grant, ms))
         return layer
 
     def _conditions_hold(self, conditions: tuple[Condition, ...]) -> bool:
@@ -187,6 +187,7 @@ def _entry(policy: Policy, st: Statement) -> _Entry:
         policy.kind in ("resource", "trust"),
         st.conditions,
         st.effect == "Deny",
+        _matched_statement(policy, st),
     )
 
 
@@ -484,7 +485,7 @@ def _why_not(
 def _best_grant(layer: _Layer | None) -> str | None:
     if layer is None or not layer.allows:
         return None
-    return max((g or "direct" for _, _, g in layer.allows), key=_GRANT_RANK.__getitem__)
+    return max((h[2] or "direct" for h in layer.allows), key=_GRANT_RANK.__getitem__)
 
 
 def _identity_reason(p: Principal, identity: _Layer) -> str:
@@ -500,7 +501,7 @@ def _cite(layer: _Layer | None) -> str:
     if not hits:
         return "no policy"
     # Name the first statement only: an explanation is built for every decision.
-    pol, st, _ = hits[0]
+    pol, st = hits[0][0], hits[0][1]
     more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
     return f"{_KIND_WORDS[pol.kind]} {pol.id or '(unnamed)'} {st.label}{more}"
 
@@ -516,12 +517,20 @@ _KIND_WORDS = {
 
 
 def _matched(hits: list[_Hit]) -> list[MatchedStatement]:
-    return [
-        MatchedStatement(
-            pol.id, pol.source_type, st.index, st.sid, st.effect, st.start, st.end
-        )
-        for pol, st, _ in hits
-    ]
+    # MatchedStatement is frozen, so the one built with the index is shared; rebuilt only if
+    # the caller renamed the policy or changed its source type since.
+    out = []
+    for pol, st, _, ms in hits:
+        if ms.policy_id != pol.id or ms.policy_type != pol.source_type:
+            ms = _matched_statement(pol, st)
+        out.append(ms)
+    return out
+
+
+def _matched_statement(pol: Policy, st: Statement) -> MatchedStatement:
+    return MatchedStatement(
+        pol.id, pol.source_type, st.index, st.sid, st.effect, st.start, st.end
+    )
 
 
 def _allowed(explanation: str, first: _Layer | None, second: _Layer | None) -> Decision:
