@@ -281,3 +281,17 @@ def evaluate_all(policy: Policy) -> None:
                 ),
                 ps,
             )
+
+
+@FAST
+@given(scenario())
+def test_identity_only_fast_path_agrees_with_general_path(sc: tuple) -> None:
+    from iamctl.core.policy import evaluate as ev_mod
+
+    identity, _, _, request = sc
+    ps = build(identity, None, None)
+    fast = ev_mod._identity_only(ev_mod._Eval(request), ps.identity)
+    general = ev_mod._evaluate_layers(ev_mod._Eval(request), ps)
+    if request.resource_account in (None, request.principal.account):
+        assert (fast.decision, fast.denied_by) == (general.decision, general.denied_by)
+        assert fast.matched == general.matched

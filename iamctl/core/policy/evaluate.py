@@ -314,6 +314,23 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does; never touches I/O or clocks."""
     ev = _Eval(request)
     p = request.principal
+    if (
+        policies.scps is None
+        and policies.resource is None
+        and policies.boundary is None
+        and policies.session is None
+        and (policies.billing_access or ev.service not in BILLING_SERVICES)
+        and p.type in _IDENTITY_ONLY_FAST
+        and request.resource_account in (None, p.account)
+    ):
+        return _identity_only(ev, policies.identity)
+    return _evaluate_layers(ev, policies)
+
+
+def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
+    """The general path: every layer scanned, then AWS's order of checks."""
+    request = ev.request
+    p = request.principal
     scp_levels = (
         policies.scps if policies.scps is not None and p.type in _SCP_SUBJECTS else None
     )
@@ -361,6 +378,33 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         )
     return _allow_or_implicit(
         ev, policies, resource, identity, boundary, session, layers, missing
+    )
+
+
+# Principals for which, with identity policies only, the identity layer alone decides.
+_IDENTITY_ONLY_FAST = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
+
+
+def _identity_only(ev: _Eval, policies: list[Policy]) -> Decision:
+    """The common case (no SCPs, boundary, session or resource policy), without the general
+    layer bookkeeping; gives the same answer as the general path."""
+    layer = ev.scan(policies)
+    missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
+    if layer.denies:
+        text = f"Explicitly denied by {_cite(layer)}."
+        return Decision(
+            "explicitDeny", _matched(layer.denies), missing, text, "identity"
+        )
+    if layer.allows:
+        return Decision(
+            "allowed", _matched(layer.allows), [], f"Allowed by {_cite(layer)}.", None
+        )
+    layers: list[tuple[str, _Layer | None]] = [("identity", layer)]
+    return _implicit(
+        "identity",
+        f"no identity-based policy allows {ev.request.action}",
+        layers,
+        missing,
     )
 
 
