@@ -251,11 +251,17 @@ def _match_binary(cmp: str, value: str, policy_values: tuple[object, ...]) -> bo
     return (got if got is not None else value.encode()) in policy_values
 
 
+@lru_cache(maxsize=16384)
 def _match_ip(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
+    # Cached: parsing an address and testing networks is slow, and a request's source IP
+    # repeats across requests and statements.
     addr = parse_address(value)
     if addr is None:
         return False
-    return any(addr.version == net.version and addr in net for net in policy_values)  # type: ignore[attr-defined]
+    return any(
+        addr.version == net.version and addr in net  # type: ignore[attr-defined]
+        for net in policy_values
+    )
 
 
 def _match_arn(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
