@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from iamctl.core.errors import IamError
 from iamctl.core.policy import matching, variables
@@ -83,6 +84,7 @@ def operator_names() -> list[str]:
 # ---- typing of values -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     try:
         value = float(text)
@@ -94,6 +96,7 @@ def parse_number(text: str) -> float | None:
 _EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """ISO 8601 (``2019-07-16T12:00:00Z``, ``2019-07-16``, with offsets) or epoch seconds."""
     text = text.strip()
@@ -115,6 +118,7 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())
@@ -171,13 +175,19 @@ class Condition:
             return any((v.lower() == "true") == absent for v in self.values)
         if not got:
             return self._when_missing(missing)
-        policy_values = self._resolved(lookup)
+        policy_values = (
+            self.typed if not self._uses_variables else self._resolved(lookup)
+        )
+        match = _MATCHERS[self.family]
+        cmp = self.cmp
+        if self.qualifier is None:
+            for value in got:
+                if match(cmp, value, policy_values):
+                    return not self.negated
+            return self.negated
         if self.qualifier == "ForAllValues":
-            return all(self._one(v, policy_values) for v in got)
-        if self.qualifier == "ForAnyValue":
-            return any(self._one(v, policy_values) for v in got)
-        hit = any(self._matches(v, policy_values) for v in got)
-        return not hit if self.negated else hit
+            return all(match(cmp, v, policy_values) != self.negated for v in got)
+        return any(match(cmp, v, policy_values) != self.negated for v in got)
 
     def _when_missing(self, missing: list[str]) -> bool:
         if self.if_exists or self.qualifier == "ForAllValues":
@@ -186,10 +196,6 @@ class Condition:
             return True
         missing.append(self.key)
         return False
-
-    def _one(self, value: str, policy_values: tuple[object, ...]) -> bool:
-        hit = self._matches(value, policy_values)
-        return not hit if self.negated else hit
 
     def _resolved(self, lookup: Lookup) -> tuple[object, ...]:
         if not self._uses_variables:
@@ -202,10 +208,6 @@ class Condition:
             ):  # an unresolvable variable: that value matches nothing
                 out.append(_type_string_value(self.family, self.cmp, resolved))
         return tuple(out)
-
-    def _matches(self, value: str, policy_values: tuple[object, ...]) -> bool:
-        """Positive match of one request value against any policy value."""
-        return _MATCHERS[self.family](self.cmp, value, policy_values)
 
 
 def _type_string_value(
@@ -249,11 +251,17 @@ def _match_binary(cmp: str, value: str, policy_values: tuple[object, ...]) -> bo
     return (got if got is not None else value.encode()) in policy_values
 
 
+@lru_cache(maxsize=16384)
 def _match_ip(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
+    # Cached: parsing an address and testing networks is slow, and a request's source IP
+    # repeats across requests and statements.
     addr = parse_address(value)
     if addr is None:
         return False
-    return any(addr.version == net.version and addr in net for net in policy_values)  # type: ignore[attr-defined]
+    return any(
+        addr.version == net.version and addr in net  # type: ignore[attr-defined]
+        for net in policy_values
+    )
 
 
 def _match_arn(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
@@ -298,11 +306,8 @@ def split_operator(name: str) -> tuple[str | None, str, bool] | None:
 def build_condition(
     op_name: str, key: str, raw_values: object, *, allow_variables: bool, fail: Fail
 ) -> Condition:
-    split = split_operator(op_name)
-    if split is None:
-        raise fail(f"unknown condition operator {op_name!r}")
-    qualifier, base, if_exists = split
-    _, family, cmp, negated = _OPS[base.lower()]
+    """Parse one operator/key pair. Equal conditions are shared between statements and
+    policies (the evaluator memoizes a condition's result per request by identity)."""
     items = raw_values if isinstance(raw_values, list) else [raw_values]
     texts: list[str] = []
     for item in items:
@@ -312,10 +317,33 @@ def build_condition(
                 f"condition value for {op_name} {key!r} must be a string, number or boolean"
             )
         texts.append(text)
+    try:
+        return _shared_condition(op_name, key, tuple(texts), allow_variables)
+    except _BadCondition as exc:
+        raise fail(str(exc)) from None
+
+
+class _BadCondition(Exception):
+    pass
+
+
+def _raise_bad(message: str) -> IamError:
+    raise _BadCondition(message)
+
+
+@lru_cache(maxsize=4096)
+def _shared_condition(
+    op_name: str, key: str, texts: tuple[str, ...], allow_variables: bool
+) -> Condition:
+    split = split_operator(op_name)
+    if split is None:
+        raise _BadCondition(f"unknown condition operator {op_name!r}")
+    qualifier, base, if_exists = split
+    _, family, cmp, negated = _OPS[base.lower()]
     cond = Condition(
         operator=base,
         key=key,
-        values=tuple(texts),
+        values=texts,
         if_exists=if_exists,
         qualifier=qualifier,
         family=family,
@@ -323,7 +351,7 @@ def build_condition(
         negated=negated,
         key_lower=key.lower(),
     )
-    _type_values(cond, allow_variables, fail)
+    _type_values(cond, allow_variables, _raise_bad)
     return cond
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamctl.core.errors import IamError, malformed_policy
 from iamctl.core.policy import jsonpos, matching, variables
@@ -83,26 +84,52 @@ class ResourceMatcher:
     """Resource or NotResource of one statement, compiled; variables resolved per request."""
 
     negate: bool
-    any_resource: bool
+    any_resource: bool  # Resource "*": matches every request without a call
+    none_resource: bool  # NotResource "*": matches nothing
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
     templates: tuple[tuple[tuple[variables.Piece, ...], bool], ...]  # (pieces, is_arn)
+    template_keys: tuple[
+        tuple[str, ...], ...
+    ] = ()  # the variable keys of each template
+    # Compiled regex per template and per tuple of variable values: the same user asks again
+    # and again, so substitution and compilation happen once per distinct value.
+    _compiled: dict[tuple[object, ...], re.Pattern[str] | None] = field(
+        default_factory=dict, repr=False
+    )
+
+    def _template_matcher(
+        self,
+        i: int,
+        pieces: tuple[variables.Piece, ...],
+        is_arn: bool,
+        lookup: variables.Lookup,
+    ) -> re.Pattern[str] | None:
+        key = (i, *[lookup(k) for k in self.template_keys[i]])
+        try:
+            return self._compiled[key]
+        except KeyError:
+            pass
+        resolved = variables.substitute(pieces, lookup)
+        matcher = (
+            None if resolved is None else matching.compile_pieces(resolved, arn=is_arn)
+        )
+        if len(self._compiled) >= 4096:
+            self._compiled.clear()
+        self._compiled[key] = matcher
+        return matcher
 
     def matches(self, resource: str, lookup: variables.Lookup) -> bool:
-        return self._hit(resource, lookup) != self.negate
-
-    def _hit(self, resource: str, lookup: variables.Lookup) -> bool:
-        if self.any_resource or resource in self.exact:
-            return True
+        # One method, no helper call: this runs for most statements of most requests.
+        if self.any_resource or self.none_resource or resource in self.exact:
+            return not self.negate
         if self.pattern is not None and self.pattern.fullmatch(resource):
-            return True
-        for pieces, is_arn in self.templates:
-            resolved = variables.substitute(pieces, lookup)
-            if resolved is not None and matching.compile_pieces(
-                resolved, arn=is_arn
-            ).fullmatch(resource):
-                return True
-        return False
+            return not self.negate
+        for i, (pieces, is_arn) in enumerate(self.templates):
+            matcher = self._template_matcher(i, pieces, is_arn, lookup)
+            if matcher is not None and matcher.fullmatch(resource):
+                return not self.negate
+        return self.negate
 
 
 @dataclass
@@ -126,12 +153,12 @@ class Statement:
 
     @property
     def label(self) -> str:
-        return f"statement {self.index + 1}" + (
-            f' (Sid "{self.sid}")' if self.sid else ""
-        )
+        return _label(self.index, self.sid)
 
 
-@dataclass
+@dataclass(
+    eq=False
+)  # identity semantics: the evaluator caches indexes per policy object
 class Policy:
     id: str
     version: str
@@ -157,6 +184,11 @@ class Policy:
             )
             self._by_service[service] = found
         return found
+
+
+@lru_cache(maxsize=8192)
+def _label(index: int, sid: str | None) -> str:
+    return f"statement {index + 1}" + (f' (Sid "{sid}")' if sid else "")
 
 
 def _may_match_service(matcher: ActionMatcher, service: str) -> bool:
@@ -546,8 +578,13 @@ def _compile_resources(
     )
     return ResourceMatcher(
         negate=resources is None,
-        any_resource="*" in static,
+        any_resource="*" in static and resources is not None,
+        none_resource="*" in static and resources is None,
         exact=frozenset(n for n in static if not matching.is_wildcard(n)),
         pattern=pattern,
         templates=templates,
+        template_keys=tuple(
+            tuple(p.key for p in pieces if isinstance(p, variables.Variable))
+            for pieces, _ in templates
+        ),
     )

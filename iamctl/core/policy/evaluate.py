@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from iamctl.core.policy.document import Policy, Position, Statement
+from iamctl.core.policy.conditions import Condition
+from iamctl.core.policy.document import Policy, Position, ResourceMatcher, Statement
 
 BILLING_SERVICES = frozenset(
     {
@@ -78,7 +79,7 @@ class PolicySet:
     billing_access: bool = True
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class MatchedStatement:
     policy_id: str
     policy_type: str
@@ -89,7 +90,7 @@ class MatchedStatement:
     end: Position
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     decision: str  # "allowed" | "explicitDeny" | "implicitDeny"
     matched: list[MatchedStatement]
@@ -101,7 +102,7 @@ class Decision:
 
 
 # A statement that applied to the request, with how the principal was named (resource policies).
-_Hit = tuple[Policy, Statement, str | None]
+_Hit = tuple[Policy, Statement, str | None, "MatchedStatement"]
 
 
 class _Layer:
@@ -123,59 +124,139 @@ class _Eval:
         self.action = request.action.lower()
         self.service = self.action.partition(":")[0]
         self.resource = request.resource
-        self.ctx = _context(request)
+        self.ctx: dict[str, Sequence[str]] | None = (
+            None  # built on first use: most statements need none
+        )
         self.missing: list[str] = []
+        self.memo: dict[int, bool] | None = None
 
     def lookup(self, key: str) -> Sequence[str] | None:
-        return self.ctx.get(key)
+        ctx = self.ctx
+        if ctx is None:
+            ctx = self.ctx = _context(self.request)
+        got = ctx.get(key)
+        return got if got is not None else _derived(key, self.principal)
 
     def scan(self, policies: Sequence[Policy]) -> _Layer:
         layer = _Layer()
-        for policy in policies:
-            self._scan_policy(policy, layer)
-        return layer
-
-    def _scan_policy(self, policy: Policy, layer: _Layer) -> None:
-        needs_principal = policy.kind in ("resource", "trust")
-        for st in policy.candidates(self.service):
-            if not st.action_matcher.matches(self.action):
-                continue
-            rm = st.resource_matcher
-            if rm is not None and not rm.matches(self.resource, self.lookup):
+        resource = self.resource
+        for entry in _index_for(policies).statements_for(self.action, self.service):
+            policy, st, rm, needs_principal, conditions, is_deny, ms = entry
+            if rm is not None and not rm.matches(resource, self.lookup):
                 continue
             grant = None
             if needs_principal:
                 grant = _principal_grant(st, self.principal)
                 if grant is None:
                     continue
-            if st.conditions and not self._conditions_hold(st):
+            if conditions and not self._conditions_hold(conditions):
                 continue
-            (layer.denies if st.effect == "Deny" else layer.allows).append(
-                (policy, st, grant)
-            )
+            (layer.denies if is_deny else layer.allows).append((policy, st, grant, ms))
+        return layer
 
-    def _conditions_hold(self, st: Statement) -> bool:
-        for cond in st.conditions:
-            if not cond.test(self.lookup, self.missing):
+    def _conditions_hold(self, conditions: tuple[Condition, ...]) -> bool:
+        # Conditions are shared objects (see build_condition); one answer per request each.
+        memo = self.memo
+        if memo is None:
+            memo = self.memo = {}
+        for cond in conditions:
+            held = memo.get(id(cond))
+            if held is None:
+                held = memo[id(cond)] = cond.test(self.lookup, self.missing)
+            if not held:
                 return False
         return True
 
 
+# What the hot loop needs of a statement, unpacked once:
+# (policy, statement, resource matcher or None when it matches everything,
+#  needs a principal check, conditions, is a Deny)
+_Entry = tuple[
+    Policy, Statement, ResourceMatcher | None, bool, tuple[Condition, ...], bool
+]
+
+
+def _entry(policy: Policy, st: Statement) -> _Entry:
+    rm = st.resource_matcher
+    if rm is not None and rm.any_resource:
+        rm = None
+    return (
+        policy,
+        st,
+        rm,
+        policy.kind in ("resource", "trust"),
+        st.conditions,
+        st.effect == "Deny",
+        _matched_statement(policy, st),
+    )
+
+
+class _Index:
+    """The statements of a list of policies whose Action/NotAction matches an action.
+
+    Built lazily per action name: a principal asks about the same few hundred actions over
+    and over, so after the first request an action costs one dict lookup for all policies.
+    """
+
+    __slots__ = ("by_action", "policies")
+
+    def __init__(self, policies: tuple[Policy, ...]) -> None:
+        self.policies = policies
+        self.by_action: dict[str, tuple[_Entry, ...]] = {}
+
+    def statements_for(self, action: str, service: str) -> tuple[_Entry, ...]:
+        found = self.by_action.get(action)
+        if found is None:
+            found = tuple(
+                _entry(policy, st)
+                for policy in self.policies
+                for st in policy.candidates(service)
+                if st.action_matcher.matches(action)
+            )
+            if len(self.by_action) >= _MAX_ACTIONS:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
+
+
+_MAX_ACTIONS = 20_000
+_MAX_INDEXES = 2_048
+# Keyed by the tuple of Policy objects themselves (identity hash, see Policy's eq=False), so
+# the key holds strong references and a recycled id() can never alias a dead policy.
+_INDEXES: dict[tuple[Policy, ...], _Index] = {}
+
+
+def _index_for(policies: Sequence[Policy]) -> _Index:
+    key = tuple(policies)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.clear()
+        index = _INDEXES[key] = _Index(key)
+    return index
+
+
 def _context(request: Request) -> dict[str, Sequence[str]]:
-    """Lower-cased keys; single strings become one-element tuples; principal keys derived."""
-    ctx: dict[str, Sequence[str]] = {}
-    for key, value in request.context.items():
-        ctx[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
-    p = request.principal
-    # AWS puts these in every request context; a caller's explicit value wins.
-    ctx.setdefault("aws:principalarn", (p.role_arn or p.arn,))
-    ctx.setdefault("aws:principalaccount", (p.account,))
-    ctx.setdefault("aws:principaltype", (_PRINCIPAL_TYPE_KEY.get(p.type, p.type),))
-    if p.type == "User":
-        ctx.setdefault("aws:username", (p.arn.rpartition("/")[2],))
-    if p.user_id:
-        ctx.setdefault("aws:userid", (p.user_id,))
-    return ctx
+    """Lower-cased keys; a single string becomes a one-element tuple."""
+    return {
+        key.lower(): (value,) if isinstance(value, str) else tuple(value)
+        for key, value in request.context.items()
+    }
+
+
+def _derived(key: str, p: Principal) -> Sequence[str] | None:
+    """Keys AWS puts in every request context from the principal (a caller's value wins)."""
+    if key == "aws:principalarn":
+        return (p.role_arn or p.arn,)
+    if key == "aws:principalaccount":
+        return (p.account,)
+    if key == "aws:principaltype":
+        return (_PRINCIPAL_TYPE_KEY.get(p.type, p.type),)
+    if key == "aws:username" and p.type == "User":
+        return (p.arn.rpartition("/")[2],)
+    if key == "aws:userid" and p.user_id:
+        return (p.user_id,)
+    return None
 
 
 _PRINCIPAL_TYPE_KEY = {"Root": "Account", "Role": "AssumedRole"}
@@ -233,6 +314,23 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does; never touches I/O or clocks."""
     ev = _Eval(request)
     p = request.principal
+    if (
+        policies.scps is None
+        and policies.resource is None
+        and policies.boundary is None
+        and policies.session is None
+        and (policies.billing_access or ev.service not in BILLING_SERVICES)
+        and p.type in _IDENTITY_ONLY_FAST
+        and request.resource_account in (None, p.account)
+    ):
+        return _identity_only(ev, policies.identity)
+    return _evaluate_layers(ev, policies)
+
+
+def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
+    """The general path: every layer scanned, then AWS's order of checks."""
+    request = ev.request
+    p = request.principal
     scp_levels = (
         policies.scps if policies.scps is not None and p.type in _SCP_SUBJECTS else None
     )
@@ -247,14 +345,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     )
     boundary = ev.scan([policies.boundary]) if policies.boundary is not None else None
     session = ev.scan(policies.session) if policies.session is not None else None
-    layers: list[tuple[str, _Layer | None]] = [
-        *(("scp", layer) for layer in scp_layers),
+    layers: list[tuple[str, _Layer | None]] = [("scp", layer) for layer in scp_layers]
+    layers += (
         ("resource", resource),
         ("boundary", boundary),
         ("session", session),
         ("identity", identity),
-    ]
-    missing = list(dict.fromkeys(ev.missing))
+    )
+    missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
     for name, layer in layers:
         if layer is not None and layer.denies:
             return _explicit_deny(name, layer, layers, missing)
@@ -280,6 +378,33 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         )
     return _allow_or_implicit(
         ev, policies, resource, identity, boundary, session, layers, missing
+    )
+
+
+# Principals for which, with identity policies only, the identity layer alone decides.
+_IDENTITY_ONLY_FAST = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
+
+
+def _identity_only(ev: _Eval, policies: list[Policy]) -> Decision:
+    """The common case (no SCPs, boundary, session or resource policy), without the general
+    layer bookkeeping; gives the same answer as the general path."""
+    layer = ev.scan(policies)
+    missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
+    if layer.denies:
+        text = f"Explicitly denied by {_cite(layer)}."
+        return Decision(
+            "explicitDeny", _matched(layer.denies), missing, text, "identity"
+        )
+    if layer.allows:
+        return Decision(
+            "allowed", _matched(layer.allows), [], f"Allowed by {_cite(layer)}.", None
+        )
+    layers: list[tuple[str, _Layer | None]] = [("identity", layer)]
+    return _implicit(
+        "identity",
+        f"no identity-based policy allows {ev.request.action}",
+        layers,
+        missing,
     )
 
 
@@ -404,7 +529,7 @@ def _why_not(
 def _best_grant(layer: _Layer | None) -> str | None:
     if layer is None or not layer.allows:
         return None
-    return max((g or "direct" for _, _, g in layer.allows), key=_GRANT_RANK.__getitem__)
+    return max((h[2] or "direct" for h in layer.allows), key=_GRANT_RANK.__getitem__)
 
 
 def _identity_reason(p: Principal, identity: _Layer) -> str:
@@ -417,33 +542,39 @@ def _cite(layer: _Layer | None) -> str:
     if layer is None:
         return "no policy"
     hits = layer.allows or layer.denies
-    names = list(
-        dict.fromkeys(
-            f"{_kind_word(pol)} {pol.id or '(unnamed)'} {st.label}"
-            for pol, st, _ in hits
-        )
-    )
-    return "; ".join(names) if names else "no policy"
+    if not hits:
+        return "no policy"
+    # Name the first statement only: an explanation is built for every decision.
+    pol, st = hits[0][0], hits[0][1]
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    return f"{_KIND_WORDS[pol.kind]} {pol.id or '(unnamed)'} {st.label}{more}"
 
 
-def _kind_word(policy: Policy) -> str:
-    return {
-        "identity": "identity policy",
-        "resource": "resource policy",
-        "trust": "trust policy",
-        "scp": "SCP",
-        "session": "session policy",
-        "boundary": "permissions boundary",
-    }[policy.kind]
+_KIND_WORDS = {
+    "identity": "identity policy",
+    "resource": "resource policy",
+    "trust": "trust policy",
+    "scp": "SCP",
+    "session": "session policy",
+    "boundary": "permissions boundary",
+}
 
 
 def _matched(hits: list[_Hit]) -> list[MatchedStatement]:
-    return [
-        MatchedStatement(
-            pol.id, pol.source_type, st.index, st.sid, st.effect, st.start, st.end
-        )
-        for pol, st, _ in hits
-    ]
+    # MatchedStatement is frozen, so the one built with the index is shared; rebuilt only if
+    # the caller renamed the policy or changed its source type since.
+    out = []
+    for pol, st, _, ms in hits:
+        if ms.policy_id != pol.id or ms.policy_type != pol.source_type:
+            ms = _matched_statement(pol, st)
+        out.append(ms)
+    return out
+
+
+def _matched_statement(pol: Policy, st: Statement) -> MatchedStatement:
+    return MatchedStatement(
+        pol.id, pol.source_type, st.index, st.sid, st.effect, st.start, st.end
+    )
 
 
 def _allowed(explanation: str, first: _Layer | None, second: _Layer | None) -> Decision:
