@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from iamctl.core.billing.money import exact
 from iamctl.core.errors import UsageError
 
 _ENTRY_KEYS = {"service", "usage_type", "unit", "tiers", "description"}
@@ -55,7 +56,8 @@ class Price:
 
     def cost(self, quantity: Decimal) -> Decimal:
         """Exact (unrounded) graduated cost of *quantity* units in one month."""
-        return sum((usd * qty for usd, qty in self.split(quantity)), Decimal(0))
+        with exact():
+            return sum((usd * qty for usd, qty in self.split(quantity)), Decimal(0))
 
     def split(self, quantity: Decimal) -> list[tuple[Decimal, Decimal]]:
         """(price, units) for each tier *quantity* reaches, in order."""
