@@ -78,6 +78,11 @@ def create_ou(org: Organization, name: str, parent_id: str, rng: random.Random |
         id=ou_id, name=name, arn=ids.ou_arn(org.master_account_id, org.id, ou_id), parent_id=parent_id
     )
     org.ous[ou_id] = ou
+    # Like AWS, a new OU starts with FullAWSAccess, so every level allows until narrowed.
+    # (Done here rather than through scp.attach_default, which imports this module.)
+    full = org.scps.get("FullAWSAccess")
+    if full is not None and full.aws_managed:
+        full.targets.append(ou_id)
     return ou
 
 
