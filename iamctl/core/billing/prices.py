@@ -19,6 +19,7 @@ falls in, so 60 units with the tiers above cost 1*100 + 49*80 + 10*60.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -82,7 +83,7 @@ class PriceList:
     def get(self, service: str, usage_type: str) -> Price | None:
         return self.prices.get((service, usage_type))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Price]:
         return iter(self.prices.values())
 
 
