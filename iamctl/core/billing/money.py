@@ -46,10 +46,6 @@ def round_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def to_cents(amount: Decimal | Fraction) -> Fraction:
-    return Fraction(amount) * 100
-
-
 def allocate(total: Decimal, parts: Sequence[Fraction]) -> list[Decimal]:
     """Split *total* (whole cents) over exact *parts* (in dollars) by largest remainder.
 
