@@ -79,6 +79,9 @@ def run(argv: list[str]) -> int:
     except GlobalOptionError as exc:
         return _fail(ExitStatus.USAGE, str(exc))
     set_current(env)
+    if rest[:1] == ["--version"]:  # answered before loading any command
+        print(f"iamctl {__version__}")
+        return ExitStatus.OK
     try:
         app = build_app(rest)
         result = typer.main.get_command(app).main(args=rest, prog_name="iamctl", standalone_mode=False)
