@@ -90,6 +90,16 @@ def new_unique_id(kind: str) -> str:
     return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
 
 
+def stable_unique_id(kind: str, seed: str) -> str:
+    """A unique ID derived from *seed*: the same on every machine (for AWS's managed
+    policies, whose real IDs the shipped data does not carry)."""
+    import base64
+    import hashlib
+
+    digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode()
+    return ID_PREFIX[kind] + digest[:17]
+
+
 def iam_arn(account_id: str, kind: str, name: str, path: str = "/") -> str:
     """arn:aws:iam::123456789012:user/division/alice"""
     return f"arn:{PARTITION}:iam::{account_id}:{kind}{path}{name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from iamctl.core.model import Account, CustomerPolicy, Group, User
+from iamctl.core.names import stable_unique_id
 from iamctl.core.service.policies import PolicyRef, attachments, boundary_uses
 
 
@@ -69,7 +70,7 @@ def policy(account: Account, ref: PolicyRef) -> dict[str, Any]:
     assert ref.aws is not None
     return {
         "PolicyName": ref.aws.name,
-        "PolicyId": ref.aws.policy_id if hasattr(ref.aws, "policy_id") else "",
+        "PolicyId": stable_unique_id("policy", ref.arn),
         "Arn": ref.arn,
         "Path": ref.aws.path,
         "DefaultVersionId": ref.aws.default_version_id,
