@@ -16,6 +16,7 @@ def check_references(data: StoreData, where: str) -> None:
         raise _broken(where, f"default_account {data.default_account} is not an account in the store.")
     for account in data.accounts.values():
         _check_account(account, where)
+        check_role_references(account, where)
 
 
 def _check_account(account: Account, where: str) -> None:
@@ -38,3 +39,25 @@ def _check_account(account: Account, where: str) -> None:
             raise _broken(
                 where, f"policy {policy.name} ({acct}) has default version {policy.default_version}, which does not exist."
             )
+
+
+def check_role_references(account: Account, where: str) -> None:
+    """Roles' policies, instance profiles' roles and sessions' roles must exist."""
+    from iamctl.core.service.policies import policy_exists
+
+    acct = f"account {account.id}"
+    for role in account.roles.values():
+        for arn in [*role.attached, *([role.boundary] if role.boundary else [])]:
+            if not policy_exists(account, arn):
+                raise _broken(where, f"role {role.name} ({acct}) refers to policy {arn}, which does not exist.")
+    for profile in account.instance_profiles.values():
+        if len(profile.roles) > 1:
+            raise _broken(where, f"instance profile {profile.name} ({acct}) holds more than one role.")
+        for name in profile.roles:
+            if name not in account.roles:
+                raise _broken(
+                    where, f"instance profile {profile.name} ({acct}) holds role {name}, which does not exist."
+                )
+    for key, session in account.sessions.items():
+        if session.role not in account.roles:
+            raise _broken(where, f"session {key} ({acct}) is of role {session.role}, which does not exist.")
