@@ -10,7 +10,7 @@ from iamctl.core import sts
 from iamctl.core.errors import IamError
 from iamctl.core.hashing import verify_secret
 from iamctl.core.service import roles, users
-from tests.roles.helpers import A, B, NOW, allow, doc, store, trust, user_with
+from tests.roles.helpers import NOW, A, B, allow, doc, store, trust, user_with
 
 ROLE_B = f"arn:aws:iam::{B}:role/UpdateApp"
 

@@ -8,7 +8,7 @@ from iamctl.core import sts
 from iamctl.core.errors import IamError
 from iamctl.core.service import idps, roles
 from iamctl.core.service.trust import build_trust
-from tests.roles.helpers import A, NOW, allow, doc, store, trust
+from tests.roles.helpers import NOW, A, allow, doc, store, trust
 
 WEB = "sts:AssumeRoleWithWebIdentity"
 
