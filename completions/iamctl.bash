@@ -17,11 +17,17 @@ _iamctl() {
 _iamctl_words() {
     local words=""
     case "$1" in
-        "") words="account group init policy user" ;;
-        "account") words="create delete get list use" ;;
+        "") words="account group init policy role user whoami" ;;
+        "account") words="create delete get idp list use" ;;
         "account create") words="--account-id --alias --name --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;
         "account get") words="--store --account --output --query --no-color" ;;
+        "account idp") words="create-oidc create-saml delete get list" ;;
+        "account idp create-oidc") words="--client-id --thumbprint --tag --store --account --output --query --no-color" ;;
+        "account idp create-saml") words="--metadata --tag --store --account --output --query --no-color" ;;
+        "account idp delete") words="--store --account --output --query --no-color" ;;
+        "account idp get") words="--store --account --output --query --no-color" ;;
+        "account idp list") words="--store --account --output --query --no-color" ;;
         "account list") words="--store --account --output --query --no-color" ;;
         "account use") words="--store --account --output --query --no-color" ;;
         "group") words="add-user attach-policy create delete delete-policy detach-policy get get-policy list list-policies put-policy remove-user update" ;;
@@ -51,6 +57,31 @@ _iamctl_words() {
         "policy version get") words="--store --account --output --query --no-color" ;;
         "policy version list") words="--store --account --output --query --no-color" ;;
         "policy version set-default") words="--store --account --output --query --no-color" ;;
+        "role") words="assume assume-web-identity attach-policy create delete delete-boundary delete-policy detach-policy get get-policy instance-profile list list-policies put-policy sessions set-boundary update update-trust" ;;
+        "role assume") words="--as --session-name --duration-seconds --policy --tag --external-id --mfa-code --source-identity --format --at --store --account --output --query --no-color" ;;
+        "role assume-web-identity") words="--provider --subject --audience --session-name --duration-seconds --policy --format --at --store --account --output --query --no-color" ;;
+        "role attach-policy") words="--store --account --output --query --no-color" ;;
+        "role create") words="--trust --trust-service --trust-account --trust-principal --external-id --require-mfa --trust-web-identity --audience --trust-saml --description --path --tag --max-session-duration --boundary --store --account --output --query --no-color" ;;
+        "role delete") words="--force --store --account --output --query --no-color" ;;
+        "role delete-boundary") words="--store --account --output --query --no-color" ;;
+        "role delete-policy") words="--store --account --output --query --no-color" ;;
+        "role detach-policy") words="--store --account --output --query --no-color" ;;
+        "role get") words="--store --account --output --query --no-color" ;;
+        "role get-policy") words="--store --account --output --query --no-color" ;;
+        "role instance-profile") words="add-role create delete get list remove-role" ;;
+        "role instance-profile add-role") words="--store --account --output --query --no-color" ;;
+        "role instance-profile create") words="--path --store --account --output --query --no-color" ;;
+        "role instance-profile delete") words="--force --store --account --output --query --no-color" ;;
+        "role instance-profile get") words="--store --account --output --query --no-color" ;;
+        "role instance-profile list") words="--path-prefix --role --store --account --output --query --no-color" ;;
+        "role instance-profile remove-role") words="--store --account --output --query --no-color" ;;
+        "role list") words="--path-prefix --store --account --output --query --no-color" ;;
+        "role list-policies") words="--store --account --output --query --no-color" ;;
+        "role put-policy") words="--document --store --account --output --query --no-color" ;;
+        "role sessions") words="--at --store --account --output --query --no-color" ;;
+        "role set-boundary") words="--store --account --output --query --no-color" ;;
+        "role update") words="--description --max-session-duration --store --account --output --query --no-color" ;;
+        "role update-trust") words="--trust --store --account --output --query --no-color" ;;
         "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies put-policy set-boundary tag untag update" ;;
         "user attach-policy") words="--store --account --output --query --no-color" ;;
         "user create") words="--path --tag --store --account --output --query --no-color" ;;
@@ -68,6 +99,7 @@ _iamctl_words() {
         "user tag") words="--store --account --output --query --no-color" ;;
         "user untag") words="--store --account --output --query --no-color" ;;
         "user update") words="--new-name --new-path --store --account --output --query --no-color" ;;
+        "whoami") words="--access-key-id --session-token --secret-access-key --at --store --account --output --query --no-color" ;;
     esac
     echo "$words"
 }

@@ -66,4 +66,7 @@ def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
+    from iamctl.cli import idp  # imported only when the account noun runs
+
+    idp.register(app, "idp", "Identity providers (OIDC, SAML) that roles can trust.")
     parent.add_typer(app, name=name, help=help)

@@ -20,6 +20,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "user": ("iamctl.cli.user", "IAM users: create, list, tags, groups, policies."),
     "group": ("iamctl.cli.group", "IAM groups, members and policies."),
     "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
+    "role": ("iamctl.cli.role", "IAM roles, instance profiles, AssumeRole and sessions."),
+    "whoami": ("iamctl.cli.whoami", "Who a set of credentials belongs to (sts get-caller-identity)."),
 }
 
 HELP = """AWS IAM on your own machine.

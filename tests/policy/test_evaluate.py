@@ -505,3 +505,15 @@ def test_matched_statements_carry_positions_and_types() -> None:
         ("ReadOnlyAccess", "aws-managed", 1, "Two"),
     ]
     assert d.matched[0].start.line == 1
+
+
+def test_trust_policy_is_required_even_in_the_same_account() -> None:
+    # Identity policies alone never let a principal assume a role.
+    trust = pol(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"},
+        kind="trust",
+    )
+    identity = pol({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
+    target = f"arn:aws:iam::{A}:role/r"
+    d = evaluate(req(USER, "sts:AssumeRole", target, A), PolicySet([identity], resource=trust))
+    assert (d.decision, d.denied_by) == ("implicitDeny", "resource")

@@ -2,5 +2,19 @@
 
 from iamctl.core.model.account import SCHEMA_VERSION, Account, StoreData
 from iamctl.core.model.iam import CustomerPolicy, Group, PolicyVersion, User
+from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
-__all__ = ["SCHEMA_VERSION", "Account", "CustomerPolicy", "Group", "PolicyVersion", "StoreData", "User"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Account",
+    "CustomerPolicy",
+    "Group",
+    "InstanceProfile",
+    "OidcProvider",
+    "PolicyVersion",
+    "Role",
+    "SamlProvider",
+    "Session",
+    "StoreData",
+    "User",
+]

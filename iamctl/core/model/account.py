@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from iamctl.core.model.iam import CustomerPolicy, Group, User
+from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
 SCHEMA_VERSION = 1
 
@@ -22,6 +23,11 @@ class Account:
     users: dict[str, User] = field(default_factory=dict, metadata=BLOCKS)
     groups: dict[str, Group] = field(default_factory=dict, metadata=BLOCKS)
     policies: dict[str, CustomerPolicy] = field(default_factory=dict, metadata=BLOCKS)
+    roles: dict[str, Role] = field(default_factory=dict, metadata=BLOCKS)
+    instance_profiles: dict[str, InstanceProfile] = field(default_factory=dict, metadata=BLOCKS)
+    oidc_providers: dict[str, OidcProvider] = field(default_factory=dict, metadata=BLOCKS)
+    saml_providers: dict[str, SamlProvider] = field(default_factory=dict, metadata=BLOCKS)
+    sessions: dict[str, Session] = field(default_factory=dict, metadata=BLOCKS)  # by access key ID
 
 
 @dataclass

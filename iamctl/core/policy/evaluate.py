@@ -435,6 +435,13 @@ def _allow_or_implicit(
         return _implicit(
             "resource", f"no resource-based policy allows {action}", layers, missing
         )
+    if policies.resource is not None and policies.resource.kind == "trust" and grant is None:
+        # Unlike other resource-based policies, a role's trust policy must always let the
+        # principal in: identity policies alone never let anyone assume a role, even in
+        # the role's own account ("How IAM roles differ from resource-based policies").
+        return _implicit(
+            "resource", f"the role's trust policy does not allow {action}", layers, missing
+        )
     if same_account:
         if grant == "direct":
             return _allowed(

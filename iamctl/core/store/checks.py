@@ -23,6 +23,7 @@ def check_references(raw: dict[str, Any], where: str) -> None:
         raise _broken(where, f"default_account {default} is not an account in the store.")
     for account_id, account in accounts.items():
         _check_account(account_id, account, where)
+        _check_roles(account_id, account, where)
 
 
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
@@ -57,3 +58,23 @@ def _check_account(account_id: str, account: dict[str, Any], where: str) -> None
         default = policy.get("default_version", "v1")
         if default not in policy.get("versions", {}):
             raise _broken(where, f"policy {name} ({acct}) has default version {default}, which does not exist.")
+
+
+def _check_roles(account_id: str, account: dict[str, Any], where: str) -> None:
+    """Roles' policies, instance profiles' roles and sessions' roles must exist."""
+    own = _policy_arns(account_id, account)
+    roles = account.get("roles", {})
+    acct = f"account {account_id}"
+    for name, role in roles.items():
+        for arn in [*role.get("attached", []), *([role["boundary"]] if role.get("boundary") else [])]:
+            _check_policy_ref(arn, own, where, f"role {name} ({acct})")
+    for name, profile in account.get("instance_profiles", {}).items():
+        members = profile.get("roles", [])
+        if len(members) > 1:
+            raise _broken(where, f"instance profile {name} ({acct}) holds more than one role.")
+        for role in members:
+            if role not in roles:
+                raise _broken(where, f"instance profile {name} ({acct}) holds role {role}, which does not exist.")
+    for key, session in account.get("sessions", {}).items():
+        if session.get("role") not in roles:
+            raise _broken(where, f"session {key} ({acct}) is of role {session.get('role')}, which does not exist.")

@@ -1,0 +1,396 @@
+"""iamctl role ... (and role instance-profile ...)"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+
+import typer
+
+from iamctl.cli.clock import AT_HELP, now
+from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
+from iamctl.core import shapes, shapes_roles
+from iamctl.core.errors import UsageError
+from iamctl.core.model import Account, StoreData
+from iamctl.core.service import policies, roles
+
+app = typer.Typer(no_args_is_help=True)
+profiles_app = typer.Typer(no_args_is_help=True)
+
+NAME = typer.Argument(..., metavar="ROLE", help="Role name.")
+POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
+POLICY_NAME = typer.Argument(..., metavar="POLICY_NAME")
+DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
+AT = typer.Option(None, "--at", metavar="TIME", help=AT_HELP)
+
+
+@contextlib.contextmanager
+def _write() -> Iterator[tuple[StoreData, Account]]:
+    """A transaction with the whole store (trust policies and STS look across accounts)."""
+    from iamctl.cli.env import current
+    from iamctl.core.service import accounts
+
+    with write() as data:
+        yield data, accounts.resolve(data, current().account_selector())
+
+
+@app.command("create")
+def create(
+    name: str = typer.Argument(..., metavar="NAME"),
+    trust: str = typer.Option(None, "--trust", metavar="FILE|-", help="Trust policy document; - reads stdin."),
+    trust_service: list[str] = typer.Option(None, "--trust-service", metavar="SERVICE",
+                                            help="Trust an AWS service, e.g. ec2.amazonaws.com (repeatable)."),
+    trust_account: list[str] = typer.Option(None, "--trust-account", metavar="ACCOUNT_ID",
+                                            help="Trust another account (its root; repeatable)."),
+    trust_principal: list[str] = typer.Option(None, "--trust-principal", metavar="ARN",
+                                              help="Trust a user or role ARN (repeatable)."),
+    external_id: str = typer.Option(None, "--external-id", help="Require this sts:ExternalId (account trust)."),
+    require_mfa: bool = typer.Option(False, "--require-mfa", help="Require MFA (account trust)."),
+    trust_web_identity: str = typer.Option(
+        None, "--trust-web-identity", metavar="PROVIDER",
+        help="accounts.google.com, graph.facebook.com, www.amazon.com, or a registered OIDC provider (URL or ARN)."),
+    audience: str = typer.Option(None, "--audience", metavar="APP_ID", help="The app/client ID web identities need."),
+    trust_saml: str = typer.Option(None, "--trust-saml", metavar="NAME|ARN", help="Trust a registered SAML provider."),
+    description: str = typer.Option(None, "--description"),
+    path: str = typer.Option("/", "--path", help="Path such as /service-role/."),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Repeat for several tags."),
+    max_session_duration: int = typer.Option(3600, "--max-session-duration", metavar="SECONDS",
+                                             help="3600 to 43200."),
+    boundary: str = typer.Option(None, "--boundary", metavar="POLICY", help="Permissions boundary policy."),
+) -> None:
+    """Create a role with a trust policy from --trust, or from the console's templates.
+
+    Example: iamctl role create ExampleEC2Role --trust-service ec2.amazonaws.com
+    """
+    from iamctl.core.service.trust import build_trust
+
+    shortcuts = bool(trust_service or trust_account or trust_principal or trust_web_identity or trust_saml)
+    if trust is not None and shortcuts:
+        raise UsageError("Give either --trust FILE or the --trust-* shortcuts, not both.")
+    if trust is None and not shortcuts:
+        raise UsageError("A role needs a trust policy: --trust FILE, --trust-service, --trust-account, "
+                         "--trust-principal, --trust-web-identity or --trust-saml.")
+    if (external_id or require_mfa) and not (trust_account or trust_principal):
+        raise UsageError("--external-id and --require-mfa go with --trust-account or --trust-principal.")
+    text = read_document(trust) if trust is not None else None
+    with _write() as (data, account):
+        if text is None:
+            text = build_trust(
+                account, services=trust_service, accounts=trust_account, principals=trust_principal,
+                external_id=external_id, require_mfa=require_mfa, web_identity=trust_web_identity,
+                audience=audience, saml=trust_saml,
+            )
+        role = roles.create(data, account, name, text, path=path, description=description,
+                            max_session_duration=max_session_duration, tags=parse_tags(tag), boundary=boundary)
+        shape = shapes_roles.role(account, role, full=True)
+    emit({"Role": shape})
+
+
+@app.command("list")
+def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only roles whose path starts with this."),
+          ) -> None:
+    """List roles (aws iam list-roles)."""
+    _, account = read_account()
+    emit({"Roles": [shapes_roles.role(account, r) for r in roles.list_roles(account, path_prefix)]})
+
+
+@app.command("get")
+def get(name: str = NAME) -> None:
+    """Show a role (aws iam get-role), with its trust policy, boundary, tags and last use."""
+    _, account = read_account()
+    emit({"Role": shapes_roles.role(account, roles.get(account, name), full=True)})
+
+
+@app.command("update")
+def update(
+    name: str = NAME,
+    description: str = typer.Option(None, "--description", help="New description ('' removes it)."),
+    max_session_duration: int = typer.Option(None, "--max-session-duration", metavar="SECONDS"),
+) -> None:
+    """Change a role's description or maximum session duration (roles cannot be renamed)."""
+    with _write() as (_, account):
+        shape = shapes_roles.role(account, roles.update(account, name, description=description,
+                                                        max_session_duration=max_session_duration), full=True)
+    emit({"Role": shape})
+
+
+@app.command("update-trust")
+def update_trust(name: str = NAME, trust: str = typer.Option(..., "--trust", metavar="FILE|-")) -> None:
+    """Replace a role's trust policy (aws iam update-assume-role-policy)."""
+    text = read_document(trust)
+    with _write() as (data, account):
+        roles.update_trust(data, account, name, text)
+
+
+@app.command("delete")
+def delete(
+    name: str = NAME,
+    force: bool = typer.Option(False, "--force", help="First remove it from instance profiles and drop its policies."),
+) -> None:
+    """Delete a role; instance profiles or policies using it are a DeleteConflict unless --force.
+
+    Deleting a role ends its sessions at once, as in AWS.
+    """
+    with _write() as (_, account):
+        removed = roles.delete(account, name, force=force)
+    report_removed(removed)
+
+
+@app.command("attach-policy")
+def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Attach a managed policy (at most 10 per role).
+
+    Example: iamctl role attach-policy ExampleEC2Role AmazonS3FullAccess
+    """
+    with _write() as (_, account):
+        roles.attach_policy(account, name, policy)
+
+
+@app.command("detach-policy")
+def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
+    """Detach a managed policy."""
+    with _write() as (_, account):
+        roles.detach_policy(account, name, policy)
+
+
+@app.command("put-policy")
+def put_policy(name: str = NAME, policy_name: str = POLICY_NAME, document: str = DOCUMENT) -> None:
+    """Add or replace an inline policy (10,240 characters in all per role, whitespace not counted)."""
+    text = read_document(document)
+    with _write() as (_, account):
+        roles.put_policy(account, name, policy_name, text)
+
+
+@app.command("get-policy")
+def get_policy(name: str = NAME, policy_name: str = POLICY_NAME) -> None:
+    """Show an inline policy (aws iam get-role-policy)."""
+    _, account = read_account()
+    role = roles.get(account, name)
+    text = policies.get_inline(role.inline, policy_name, "role")
+    emit({"RoleName": role.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
+
+
+@app.command("delete-policy")
+def delete_policy(name: str = NAME, policy_name: str = POLICY_NAME) -> None:
+    """Delete an inline policy."""
+    with _write() as (_, account):
+        policies.delete_inline(roles.get(account, name).inline, policy_name, "role")
+
+
+@app.command("list-policies")
+def list_policies(name: str = NAME) -> None:
+    """A role's inline policy names and attached managed policies."""
+    _, account = read_account()
+    role = roles.get(account, name)
+    emit({"PolicyNames": list(role.inline), "AttachedPolicies": shapes.attached_policies(role.attached)})
+
+
+@app.command("set-boundary")
+def set_boundary(name: str = NAME, policy: str = POLICY) -> None:
+    """Set a managed policy as the role's permissions boundary."""
+    with _write() as (_, account):
+        roles.set_boundary(account, name, policy)
+
+
+@app.command("delete-boundary")
+def delete_boundary(name: str = NAME) -> None:
+    """Remove the role's permissions boundary."""
+    with _write() as (_, account):
+        roles.delete_boundary(account, name)
+
+
+def _emit_credentials(shape: dict, fmt: str | None) -> None:
+    from iamctl.cli.env import current
+
+    if fmt == "env":
+        # Shell lines for eval "$(...)": not a data shape emit() renders, so written here.
+        c = shape["Credentials"]
+        current().stdout.write(
+            f"export AWS_ACCESS_KEY_ID={c['AccessKeyId']}\n"
+            f"export AWS_SECRET_ACCESS_KEY={c['SecretAccessKey']}\n"
+            f"export AWS_SESSION_TOKEN={c['SessionToken']}\n"
+        )
+        return
+    if fmt == "json":
+        current().output = "json"
+    emit(shape)
+
+
+FORMAT = typer.Option(
+    None, "--format", metavar="json|env",
+    help="env: export lines for eval \"$(...)\"; json: JSON whatever --output says. (--output is the global "
+         "table|json|text option, so env output lives here.)",
+)
+
+
+@app.command("assume")
+def assume(
+    role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
+    as_: str = typer.Option(..., "--as", metavar="PRINCIPAL",
+                            help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA)."),
+    session_name: str = typer.Option(..., "--session-name", metavar="NAME"),
+    duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N",
+                                         help="900 to the role's maximum (default 3600; 3600 at most when chaining)."),
+    policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy (limits the session)."),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Session tag (repeatable)."),
+    external_id: str = typer.Option(None, "--external-id"),
+    mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE",
+                                 help="Make the request MFA-authenticated (6 digits; the code is not verified)."),
+    source_identity: str = typer.Option(None, "--source-identity"),
+    fmt: str = FORMAT,
+    at: str = AT,
+) -> None:
+    """Assume a role as STS does (aws sts assume-role) and record the session.
+
+    The trust policy must allow the caller; the caller's own policies must allow sts:AssumeRole
+    too across accounts, and in the same account unless the trust policy names the caller.
+
+    Example: eval "$(iamctl role assume Auditor --as alice --session-name audit --format env)"
+    """
+    from iamctl.core import sts
+
+    if fmt not in (None, "json", "env"):
+        raise UsageError(f"--format must be json or env, not {fmt!r}.")
+    text = read_document(policy) if policy is not None else None
+    when = now(at)
+    with _write() as (data, account):
+        caller = sts.resolve_caller(data, as_, account, when)
+        issued = sts.assume_role(
+            data, caller, account, role, session_name=session_name, now=when, duration=duration_seconds,
+            policy=text, tags=parse_tags(tag), external_id=external_id, mfa_code=mfa_code,
+            source_identity=source_identity,
+        )
+        shape = shapes_roles.assume_role(issued)
+    _emit_credentials(shape, fmt)
+
+
+@app.command("assume-web-identity")
+def assume_web_identity(
+    role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
+    provider: str = typer.Option(..., "--provider", metavar="PROVIDER",
+                                 help="accounts.google.com, graph.facebook.com, www.amazon.com, or an OIDC "
+                                      "provider ARN."),
+    subject: str = typer.Option(..., "--subject", metavar="SUB", help="The token's subject (user ID)."),
+    audience: str = typer.Option(..., "--audience", metavar="AUD", help="The token's audience (app/client ID)."),
+    session_name: str = typer.Option(None, "--session-name", metavar="NAME", help="Default: from the subject."),
+    duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N"),
+    policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy."),
+    fmt: str = FORMAT,
+    at: str = AT,
+) -> None:
+    """Assume a role with a web identity (aws sts assume-role-with-web-identity).
+
+    Offline: no token is fetched and no signature is checked; you state the token's
+    provider, subject and audience, and the trust policy's conditions decide.
+
+    Example: iamctl role assume-web-identity WebApp --provider accounts.google.com --subject 1234 --audience my-app
+    """
+    from iamctl.core import sts
+
+    if fmt not in (None, "json", "env"):
+        raise UsageError(f"--format must be json or env, not {fmt!r}.")
+    text = read_document(policy) if policy is not None else None
+    when = now(at)
+    with _write() as (data, account):
+        issued, issuer = sts.assume_role_with_web_identity(
+            data, account, role, provider=provider, subject=subject, audience=audience, now=when,
+            session_name=session_name, duration=duration_seconds, policy=text,
+        )
+        shape = shapes_roles.assume_role_with_web_identity(issued, issuer)
+    _emit_credentials(shape, fmt)
+
+
+@app.command("sessions")
+def sessions(
+    role: str = typer.Argument(None, metavar="[ROLE]", help="Only this role's sessions."),
+    at: str = AT,
+) -> None:
+    """List the live sessions recorded in the account (expired ones are pruned)."""
+    from iamctl.core import sts
+
+    when = now(at)
+    with _write() as (data, account):
+        gone = sts.prune(data, when)
+        role_name = roles.get(account, role).name if role else None
+        found = [shapes_roles.session(account, s) for s in sorted(account.sessions.values(), key=lambda s: s.issued)
+                 if role_name is None or s.role == role_name]
+    if gone:
+        info(f"Pruned {len(gone)} expired session(s).")
+    emit({"Sessions": found})
+
+
+# ---------------------------------------------------------------- instance profiles
+
+
+@profiles_app.command("create")
+def profile_create(name: str = typer.Argument(..., metavar="NAME"), path: str = typer.Option("/", "--path")) -> None:
+    """Create an instance profile (it can hold one role).
+
+    Example: iamctl role instance-profile create ExampleEC2Role
+    """
+    from iamctl.core.service import instance_profiles
+
+    with _write() as (_, account):
+        shape = shapes_roles.instance_profile(account, instance_profiles.create(account, name, path=path))
+    emit({"InstanceProfile": shape})
+
+
+@profiles_app.command("add-role")
+def profile_add_role(name: str = typer.Argument(..., metavar="PROFILE"), role: str = NAME) -> None:
+    """Put a role in an instance profile (one role per profile)."""
+    from iamctl.core.service import instance_profiles
+
+    with _write() as (_, account):
+        instance_profiles.add_role(account, name, role)
+
+
+@profiles_app.command("remove-role")
+def profile_remove_role(name: str = typer.Argument(..., metavar="PROFILE"), role: str = NAME) -> None:
+    """Take the role out of an instance profile."""
+    from iamctl.core.service import instance_profiles
+
+    with _write() as (_, account):
+        instance_profiles.remove_role(account, name, role)
+
+
+@profiles_app.command("list")
+def profile_list(
+    path_prefix: str = typer.Option("/", "--path-prefix"),
+    role: str = typer.Option(None, "--role", help="Only profiles holding this role."),
+) -> None:
+    """List instance profiles (aws iam list-instance-profiles[-for-role])."""
+    from iamctl.core.service import instance_profiles
+
+    _, account = read_account()
+    found = instance_profiles.list_profiles(account, path_prefix, role)
+    emit({"InstanceProfiles": [shapes_roles.instance_profile(account, p) for p in found]})
+
+
+@profiles_app.command("get")
+def profile_get(name: str = typer.Argument(..., metavar="PROFILE")) -> None:
+    """Show an instance profile and its role."""
+    from iamctl.core.service import instance_profiles
+
+    _, account = read_account()
+    emit({"InstanceProfile": shapes_roles.instance_profile(account, instance_profiles.get(account, name))})
+
+
+@profiles_app.command("delete")
+def profile_delete(
+    name: str = typer.Argument(..., metavar="PROFILE"),
+    force: bool = typer.Option(False, "--force", help="Remove its role first."),
+) -> None:
+    """Delete an instance profile; one still holding a role is a DeleteConflict unless --force."""
+    from iamctl.core.service import instance_profiles
+
+    with _write() as (_, account):
+        removed = instance_profiles.delete(account, name, force=force)
+    report_removed(removed)
+
+
+app.add_typer(profiles_app, name="instance-profile", help="Instance profiles: hand a role to EC2 instances.")
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    parent.add_typer(app, name=name, help=help)

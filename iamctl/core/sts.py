@@ -1,0 +1,564 @@
+"""STS: who is calling, AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity.
+
+Every decision goes through ``policy.evaluate.evaluate``: the role's trust policy is the
+resource-based policy, the caller's identity policies (principals.py) are the identity
+side. Same account: the trust policy alone is enough when it names the caller itself;
+otherwise, and always across accounts, the caller's own policies must allow too.
+Time comes in as ``now``; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from iamctl.core import principals
+from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
+from iamctl.core.hashing import hash_secret, verify_secret
+from iamctl.core.model import Account, Role, Session, StoreData, User
+from iamctl.core.names import new_unique_id, parse_arn
+from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
+from iamctl.core.service import quotas
+from iamctl.core.service.lookup import find
+from iamctl.core.service.trust import WELL_KNOWN_PROVIDERS, web_identity_keys
+
+_SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
+_TAG_KEY = re.compile(r"[\w\s.:/=+\-@]+")
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+_SIDE = {
+    "resource": "the role's trust policy",
+    "identity": "the caller's identity-based policies",
+    "boundary": "the caller's permissions boundary",
+    "session": "the caller's session policy",
+    "scp": "a service control policy",
+}
+EXPIRED = "The security token included in the request is expired"
+INVALID = "The security token included in the request is invalid."
+
+
+@dataclass
+class Caller:
+    """A principal ready for the evaluator: who, its identity-side policies, its context."""
+
+    principal: Principal
+    account: Account
+    policies: PolicySet
+    context: dict[str, list[str]]
+    user: User | None = None
+    role: Role | None = None
+    session: Session | None = None  # the recorded session of a role-session caller
+    mfa: bool = False
+
+
+@dataclass
+class Issued:
+    """A new session with the secrets that are shown once and never stored."""
+
+    account: Account
+    role: Role
+    session: Session
+    secret: str
+    token: str
+
+    @property
+    def arn(self) -> str:
+        return principals.session_arn(self.account.id, self.role.name, self.session.session_name)
+
+    @property
+    def assumed_role_id(self) -> str:
+        return f"{self.role.id}:{self.session.session_name}"
+
+
+# ---------------------------------------------------------------- time helpers
+
+
+def iso(when: datetime) -> str:
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def expired(session: Session, now: datetime) -> bool:
+    return datetime.fromisoformat(session.expires) <= now
+
+
+def prune(data: StoreData, now: datetime) -> list[str]:
+    """Forget expired sessions in every account; returns their access key IDs."""
+    gone = []
+    for account in data.accounts.values():
+        for key in [k for k, s in account.sessions.items() if expired(s, now)]:
+            del account.sessions[key]
+            gone.append(key)
+    return gone
+
+
+# ---------------------------------------------------------------- resolving callers
+
+
+def caller_for_user(account: Account, user: User, now: datetime, *, mfa: bool | None = None) -> Caller:
+    return Caller(
+        principal=principals.principal_for_user(account, user),
+        account=account,
+        policies=principals.policy_set_for_user(account, user),
+        context=principals.request_context_for(account, now=now, user=user, mfa=mfa),
+        user=user,
+        mfa=bool(mfa),
+    )
+
+
+def caller_for_session(account: Account, role: Role, session: Session | None, now: datetime,
+                       session_name: str | None = None) -> Caller:
+    name = session.session_name if session is not None else session_name or ""
+    return Caller(
+        principal=principals.principal_for_role_session(account, role, name),
+        account=account,
+        policies=principals.policy_set_for_role(account, role, session),
+        context=principals.request_context_for(account, now=now, role=role, session=session, session_name=name),
+        role=role,
+        session=session,
+        mfa=bool(session and session.mfa),
+    )
+
+
+def find_session(data: StoreData, access_key_id: str) -> tuple[Account, Session] | None:
+    for account in data.accounts.values():
+        session = account.sessions.get(access_key_id)
+        if session is not None:
+            return account, session
+    return None
+
+
+def _live_session(data: StoreData, access_key_id: str, now: datetime) -> tuple[Account, Session]:
+    found = find_session(data, access_key_id)
+    if found is None:
+        raise IamError("InvalidClientTokenId", INVALID)
+    if expired(found[1], now):
+        raise IamError("ExpiredToken", EXPIRED)
+    return found
+
+
+def _long_term_key_owner(data: StoreData, access_key_id: str) -> tuple[Account, User] | None:
+    """The user owning an AKIA key, once users have access keys in the model.
+
+    The credentials feature adds keys to users; until then there is nothing to find.
+    Kept generic (``user.access_keys`` keyed by ID) so that feature only has to fill it.
+    """
+    for account in data.accounts.values():
+        for user in account.users.values():
+            keys = getattr(user, "access_keys", None)
+            if keys and access_key_id in keys:
+                return account, user
+    return None
+
+
+def resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
+    """A caller from a user name (in *account*), a user or root ARN, an assumed-role ARN,
+    an access key ID (AKIA... of a user, ASIA... of a session), in any account of the store.
+
+    An assumed-role ARN names a recorded, unexpired session; when there is none but the
+    role trusts an AWS service (an EC2 instance's session, named after the instance ID),
+    the caller is that service's session of the role, which AWS never shows to IAM.
+    """
+    if ref.startswith("ASIA"):
+        owner, session = _live_session(data, ref, now)
+        return caller_for_session(owner, owner.roles[session.role], session, now)
+    if ref.startswith("AKIA"):
+        found = _long_term_key_owner(data, ref)
+        if found is None:
+            raise IamError("InvalidClientTokenId", INVALID)
+        return caller_for_user(found[0], found[1], now, mfa=mfa)
+    if not ref.startswith("arn:"):
+        user = find(account.users, ref)
+        if user is None:
+            raise no_such_entity(f"The user with name {ref} cannot be found.")
+        return caller_for_user(account, user, now, mfa=mfa)
+    parts = parse_arn(ref)
+    owner = data.accounts.get(parts["account"])
+    if owner is None:
+        raise no_such_entity(f"The account {parts['account']} is not in the store ({ref}).")
+    resource = parts["resource"]
+    if parts["service"] == "sts" and resource.startswith("assumed-role/"):
+        _, role_name, session_name = [*resource.split("/", 2), "", ""][:3]
+        return _caller_from_session_arn(owner, role_name, session_name, ref, now)
+    if parts["service"] == "iam" and resource == "root":
+        return Caller(Principal(arn=ref, account=owner.id, type="Root"), owner, PolicySet(),
+                      principals.request_context_for(owner, now=now, extra={"aws:PrincipalType": ["Account"],
+                                                                            "aws:PrincipalArn": [ref]}))
+    if parts["service"] == "iam" and resource.startswith("user/"):
+        user = owner.users.get(resource.rsplit("/", 1)[-1])
+        if user is None or user.arn(owner.id) != ref:
+            raise no_such_entity(f"The user {ref} cannot be found.")
+        return caller_for_user(owner, user, now, mfa=mfa)
+    if parts["service"] == "iam" and resource.startswith("role/"):
+        raise UsageError(
+            f"A role does not make requests itself; name one of its sessions "
+            f"(arn:aws:sts::{owner.id}:assumed-role/ROLE/SESSION or its ASIA... key ID), not {ref}."
+        )
+    raise UsageError(f"{ref} is not a principal iamctl can act as (a user, a role session, root or an access key ID).")
+
+
+def _caller_from_session_arn(owner: Account, role_name: str, session_name: str, ref: str, now: datetime) -> Caller:
+    role = owner.roles.get(role_name)
+    if role is None or not session_name:
+        raise no_such_entity(f"The role session {ref} cannot be found (no role {role_name}).")
+    sessions = [s for s in owner.sessions.values() if s.role == role.name and s.session_name == session_name]
+    live = sorted((s for s in sessions if not expired(s, now)), key=lambda s: s.issued)
+    if live:
+        return caller_for_session(owner, role, live[-1], now)
+    if trusted_services(owner, role):
+        return caller_for_session(owner, role, None, now, session_name=session_name)
+    if sessions:
+        raise IamError("ExpiredToken", EXPIRED)
+    raise no_such_entity(
+        f"No session {session_name} of role {role.name} is recorded in account {owner.id}, and the role "
+        "trusts no AWS service that could have one."
+    )
+
+
+def trusted_services(account: Account, role: Role) -> list[str]:
+    """The AWS services (ec2.amazonaws.com ...) the role's trust policy lets assume it."""
+    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    found = []
+    for st in trust.statements:
+        for service in (st.principals or {}).get("Service", ()):
+            request = Request(Principal(arn=service, account=account.id, type="Service"), "sts:AssumeRole",
+                              role.arn(account.id), account.id)
+            if service not in found and evaluate(request, PolicySet(resource=trust)).decision == "allowed":
+                found.append(service)
+    return found
+
+
+# ---------------------------------------------------------------- access checks
+
+
+def authorize(
+    caller: Caller, action: str, resource: str, *, resource_policy: str | None = None,
+    resource_account: str | None = None, context: dict[str, list[str]] | None = None,
+) -> tuple[Request, Decision]:
+    """May *caller* do *action* on *resource*? The evaluator's answer, with the request it saw."""
+    from iamctl.core.policy.document import parse_policy
+
+    policies = caller.policies
+    if resource_policy is not None:
+        document = parse_policy(resource_policy, kind="resource", policy_id="resource policy")
+        policies = replace(policies, resource=document)
+    request = Request(caller.principal, action, resource, resource_account or caller.account.id,
+                      {**caller.context, **(context or {})})
+    return request, evaluate(request, policies)
+
+
+def refusal(request: Request, decision: Decision, *, web_identity: bool = False) -> IamError:
+    """AWS's AccessDenied sentence, and which side refused and why."""
+    if web_identity:
+        head = f"Not authorized to perform {request.action}"
+    else:
+        head = (f"User: {request.principal.arn} is not authorized to perform: {request.action} "
+                f"on resource: {request.resource}")
+    trust_allowed = any(m.policy_type == "resource" and m.effect == "Allow" for m in decision.matched)
+    if decision.decision == "implicitDeny" and not trust_allowed:
+        # Whatever the identity side says, the trust policy did not let this caller in.
+        side = "the role's trust policy"
+        why = f"no statement in it allows {request.principal.arn} to perform {request.action}."
+        if decision.missing_context:
+            why += " Missing context keys: " + ", ".join(decision.missing_context) + "."
+    else:
+        side = _SIDE.get(decision.denied_by or "", decision.denied_by or "a policy")
+        why = decision.explanation
+    return IamError("AccessDenied", f"{head} (refused by {side}: {why})")
+
+
+# ---------------------------------------------------------------- AssumeRole
+
+
+def _check_session_name(name: str) -> str:
+    if not 2 <= len(name) <= 64:
+        raise validation_error(
+            f"1 validation error detected: Value '{name}' at 'roleSessionName' failed to satisfy constraint: "
+            "Member must have length between 2 and 64"
+        )
+    if not _SESSION_NAME.fullmatch(name):
+        raise validation_error(
+            f"1 validation error detected: Value '{name}' at 'roleSessionName' failed to satisfy constraint: "
+            r"Member must satisfy regular expression pattern: [\w+=,.@-]*"
+        )
+    return name
+
+
+def _check_external_id(external_id: str) -> None:
+    if not 2 <= len(external_id) <= 1224 or not _EXTERNAL_ID.fullmatch(external_id):
+        raise validation_error(
+            f"1 validation error detected: Value '{external_id}' at 'externalId' failed to satisfy constraint: "
+            r"Member must have length between 2 and 1224 and match [\w+=,.@:\/-]*"
+        )
+
+
+def _duration(role: Role, requested: int | None, chained: bool) -> int:
+    seconds = quotas.SESSION_DURATION_DEFAULT if requested is None else requested
+    if seconds < quotas.SESSION_DURATION_MIN:
+        raise validation_error(
+            f"1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to satisfy constraint: "
+            f"Member must have value greater than or equal to {quotas.SESSION_DURATION_MIN}"
+        )
+    if chained and seconds > quotas.CHAINED_SESSION_MAX:
+        raise validation_error(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+        )
+    if seconds > role.max_session_duration:
+        raise validation_error("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+    return seconds
+
+
+def _check_session_policy(text: str | None) -> None:
+    if text is None:
+        return
+    if len(text) > quotas.SESSION_POLICY_MAX:
+        raise validation_error(
+            "1 validation error detected: Value at 'policy' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {quotas.SESSION_POLICY_MAX}"
+        )
+    principals.parse_policy(text, kind="session", policy_id="session policy")
+
+
+def _check_tags(tags: dict[str, str]) -> None:
+    if len(tags) > quotas.SESSION_TAGS_MAX:
+        raise validation_error(f"The number of session tags exceeds the maximum of {quotas.SESSION_TAGS_MAX}.")
+    seen: set[str] = set()
+    for key, value in tags.items():
+        if not 1 <= len(key) <= quotas.TAG_KEY_MAX or not _TAG_KEY.fullmatch(key):
+            raise validation_error(f"The session tag key {key!r} is not valid.")
+        if len(value) > quotas.TAG_VALUE_MAX:
+            raise validation_error(f"The value of session tag {key!r} is longer than {quotas.TAG_VALUE_MAX}.")
+        if key.lower().startswith("aws:"):
+            raise IamError("InvalidParameterValue", f"Session tag keys starting with 'aws:' are reserved ({key}).")
+        if key.lower() in seen:  # tag keys are unique regardless of case
+            raise IamError("InvalidParameterValue", f"Duplicate tag keys found: {key}.")
+        seen.add(key.lower())
+
+
+def find_role(data: StoreData, account: Account, ref: str) -> tuple[Account, Role] | None:
+    """A role by name in *account*, or by ARN in any account of the store."""
+    if not ref.startswith("arn:"):
+        role = find(account.roles, ref)
+        return (account, role) if role is not None else None
+    try:
+        parts = parse_arn(ref)
+    except IamError:
+        return None
+    owner = data.accounts.get(parts["account"])
+    if owner is None or parts["service"] != "iam" or not parts["resource"].startswith("role/"):
+        return None
+    role = owner.roles.get(parts["resource"].rsplit("/", 1)[-1])
+    if role is None or role.arn(owner.id) != ref:
+        return None
+    return owner, role
+
+
+def _role_arn_guess(account: Account, ref: str) -> str:
+    return ref if ref.startswith("arn:") else f"arn:aws:iam::{account.id}:role/{ref}"
+
+
+def _new_session(role: Role, now: datetime, seconds: int, session_name: str, **fields) -> tuple[Session, str, str]:
+    secret = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
+    token = secrets.token_urlsafe(120)
+    session = Session(
+        access_key_id=new_unique_id("session-key"), role=role.name, session_name=session_name,
+        issued=iso(now), expires=iso(now + timedelta(seconds=seconds)),
+        secret_hash=hash_secret(secret), token_hash=hash_secret(token), **fields,
+    )
+    return session, secret, token
+
+
+def assume_role(
+    data: StoreData,
+    caller: Caller,
+    account: Account,
+    role_ref: str,
+    *,
+    session_name: str,
+    now: datetime,
+    duration: int | None = None,
+    policy: str | None = None,
+    tags: dict[str, str] | None = None,
+    external_id: str | None = None,
+    mfa_code: str | None = None,
+    source_identity: str | None = None,
+) -> Issued:
+    """AssumeRole as STS decides it; records the session in the role's account.
+
+    *account* is where a bare role name is looked up. *mfa_code* marks the request as
+    MFA-authenticated (aws:MultiFactorAuthPresent); iamctl checks its form only, since
+    verifying it needs the caller's MFA device.
+    """
+    tags = dict(tags or {})
+    _check_session_name(session_name)
+    if external_id is not None:
+        _check_external_id(external_id)
+    if mfa_code is not None and not re.fullmatch(r"\d{6}", mfa_code):
+        raise validation_error("The MFA token code must be 6 digits.")
+    _check_session_policy(policy)
+    _check_tags(tags)
+    chained = caller.role is not None
+    inherited = caller.session.source_identity if caller.session is not None else None
+    if inherited and source_identity and source_identity != inherited:
+        raise IamError("AccessDenied", f"The source identity of a session cannot be changed (it is {inherited}).")
+    if caller.principal.type == "Root":
+        raise IamError("AccessDenied", "Roles may not be assumed by root accounts.")
+
+    found = find_role(data, account, role_ref)
+    if found is None:
+        # STS says AccessDenied for a role that does not exist, as for one that refuses.
+        arn = _role_arn_guess(account, role_ref)
+        raise IamError("AccessDenied", f"User: {caller.principal.arn} is not authorized to perform: sts:AssumeRole "
+                                       f"on resource: {arn} (no such role in the store)")
+    owner, role = found
+    seconds = _duration(role, duration, chained)
+    mfa = caller.mfa or mfa_code is not None
+    context = dict(caller.context)
+    context.update(principals.request_context_for(
+        caller.account, now=now, external_id=external_id, role_session_name=session_name,
+        extra=_assume_extra(tags, source_identity, mfa, caller.session, now),
+    ))
+    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    policies = replace(caller.policies, resource=trust)
+    actions = ["sts:AssumeRole"] + (["sts:TagSession"] if tags else []) + (
+        ["sts:SetSourceIdentity"] if source_identity else [])
+    for action in actions:
+        request = Request(caller.principal, action, role.arn(owner.id), owner.id, context)
+        decision = evaluate(request, policies)
+        if decision.decision != "allowed":
+            raise refusal(request, decision)
+
+    session, secret, token = _new_session(
+        role, now, seconds, session_name, caller=caller.principal.arn, policy=policy, tags=tags,
+        source_identity=source_identity or inherited, mfa=mfa, chained=chained,
+    )
+    prune(data, now)
+    owner.sessions[session.access_key_id] = session
+    role.last_used = iso(now)
+    return Issued(owner, role, session, secret, token)
+
+
+def _assume_extra(tags: dict[str, str], source_identity: str | None, mfa: bool, session: Session | None,
+                  now: datetime) -> dict[str, list[str]]:
+    extra: dict[str, list[str]] = {f"aws:RequestTag/{k}": [v] for k, v in tags.items()}
+    if tags:
+        extra["aws:TagKeys"] = list(tags)
+    if source_identity:
+        extra["sts:SourceIdentity"] = [source_identity]
+    if mfa:
+        extra["aws:MultiFactorAuthPresent"] = ["true"]
+        if session is None:
+            extra["aws:MultiFactorAuthAge"] = ["0"]
+    return extra
+
+
+# ---------------------------------------------------------------- AssumeRoleWithWebIdentity
+
+
+def web_provider(account: Account, provider: str) -> tuple[str, str]:
+    """(trust-policy name of the provider, the Provider STS answers with).
+
+    Well-known providers need no registration; any other is an OIDC provider registered
+    in the role's account, named by ARN or URL.
+    """
+    if provider in WELL_KNOWN_PROVIDERS:
+        return provider, provider
+    key = provider.partition(":oidc-provider/")[2] if provider.startswith("arn:") else (
+        provider.removeprefix("https://").rstrip("/"))
+    registered = account.oidc_providers.get(key)
+    arn = f"arn:aws:iam::{account.id}:oidc-provider/{key}"
+    if registered is None or (provider.startswith("arn:") and provider != arn):
+        raise IamError("InvalidIdentityToken", f"No OpenIDConnect provider found in your account for https://{key}")
+    return arn, f"https://{key}"
+
+
+def assume_role_with_web_identity(
+    data: StoreData,
+    account: Account,
+    role_ref: str,
+    *,
+    provider: str,
+    subject: str,
+    audience: str,
+    now: datetime,
+    session_name: str | None = None,
+    duration: int | None = None,
+    policy: str | None = None,
+) -> tuple[Issued, str]:
+    """AssumeRoleWithWebIdentity for a token the caller vouches for (no signature is checked).
+
+    Returns the new session and the Provider value of the answer.
+    """
+    session_name = _check_session_name(session_name or _default_session_name(subject))
+    _check_session_policy(policy)
+    found = find_role(data, account, role_ref)
+    if found is None:
+        raise IamError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity (no such role "
+                                       f"{_role_arn_guess(account, role_ref)} in the store)")
+    owner, role = found
+    name, issuer = web_provider(owner, provider)
+    registered = owner.oidc_providers.get(name.partition(":oidc-provider/")[2])
+    if registered is not None and audience not in registered.client_ids:
+        raise IamError("InvalidIdentityToken", "Incorrect token audience")
+    seconds = _duration(role, duration, chained=False)
+    aud_key, sub_key = web_identity_keys(name)
+    principal = Principal(arn=name, account=owner.id, type="WebIdentityUser")
+    context = principals.request_context_for(owner, now=now, role_session_name=session_name, extra={
+        aud_key: [audience], sub_key: [subject], "aws:FederatedProvider": [name],
+        "aws:PrincipalType": ["WebIdentityUser"],
+    })
+    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    request = Request(principal, "sts:AssumeRoleWithWebIdentity", role.arn(owner.id), owner.id, context)
+    decision = evaluate(request, PolicySet(resource=trust))
+    if decision.decision != "allowed":
+        raise refusal(request, decision, web_identity=True)
+    session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, provider=name,
+                                          subject=subject, audience=audience)
+    prune(data, now)
+    owner.sessions[session.access_key_id] = session
+    role.last_used = iso(now)
+    return Issued(owner, role, session, secret, token), issuer
+
+
+def _default_session_name(subject: str) -> str:
+    cleaned = re.sub(r"[^\w+=,.@-]", "-", subject, flags=re.ASCII)[:64]
+    return cleaned if len(cleaned) >= 2 else "web-identity"
+
+
+# ---------------------------------------------------------------- GetCallerIdentity
+
+
+@dataclass
+class Identity:
+    user_id: str
+    account: str
+    arn: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def get_caller_identity(
+    data: StoreData, access_key_id: str, now: datetime, *, session_token: str | None = None,
+    secret: str | None = None,
+) -> Identity:
+    """GetCallerIdentity for a key: a session's (ASIA, with its token) or a user's (AKIA)."""
+    if access_key_id.startswith("AKIA"):
+        found_user = _long_term_key_owner(data, access_key_id)
+        if found_user is None:
+            raise IamError("InvalidClientTokenId", INVALID)
+        owner, user = found_user
+        return Identity(user.id, owner.id, user.arn(owner.id))
+    found = find_session(data, access_key_id)
+    if found is None or session_token is None or not verify_secret(session_token, found[1].token_hash):
+        raise IamError("InvalidClientTokenId", INVALID)
+    if secret is not None and not verify_secret(secret, found[1].secret_hash):
+        raise IamError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                                                "you provided. Check your AWS Secret Access Key and signing method.")
+    owner, session = found
+    if expired(session, now):
+        raise IamError("ExpiredToken", EXPIRED)
+    role = owner.roles[session.role]
+    return Identity(f"{role.id}:{session.session_name}", owner.id,
+                    principals.session_arn(owner.id, role.name, session.session_name),
+                    {"Expiration": session.expires})
