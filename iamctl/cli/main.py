@@ -19,6 +19,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "user": ("iamctl.cli.user", "IAM users: create, list, tags, groups, policies."),
     "group": ("iamctl.cli.group", "IAM groups, members and policies."),
     "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
+    "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
 }
 
 HELP = """AWS IAM on your own machine.
