@@ -17,7 +17,7 @@ _iamctl() {
 _iamctl_words() {
     local words=""
     case "$1" in
-        "") words="account group init policy role user whoami" ;;
+        "") words="account group init policy role simulate user whoami" ;;
         "account") words="create delete get idp list use" ;;
         "account create") words="--account-id --alias --name --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;
@@ -45,12 +45,13 @@ _iamctl_words() {
         "group remove-user") words="--store --account --output --query --no-color" ;;
         "group update") words="--new-name --new-path --store --account --output --query --no-color" ;;
         "init") words="--account-id --alias --name --store --account --output --query --no-color" ;;
-        "policy") words="create delete entities get list version" ;;
+        "policy") words="create delete entities get list validate version" ;;
         "policy create") words="--document --description --path --tag --store --account --output --query --no-color" ;;
         "policy delete") words="--force --store --account --output --query --no-color" ;;
         "policy entities") words="--store --account --output --query --no-color" ;;
         "policy get") words="--store --account --output --query --no-color" ;;
         "policy list") words="--scope --only-attached --path-prefix --store --account --output --query --no-color" ;;
+        "policy validate") words="--type --store --account --output --query --no-color" ;;
         "policy version") words="create delete get list set-default" ;;
         "policy version create") words="--document --set-default --store --account --output --query --no-color" ;;
         "policy version delete") words="--store --account --output --query --no-color" ;;
@@ -82,6 +83,10 @@ _iamctl_words() {
         "role set-boundary") words="--store --account --output --query --no-color" ;;
         "role update") words="--description --max-session-duration --store --account --output --query --no-color" ;;
         "role update-trust") words="--trust --store --account --output --query --no-color" ;;
+        "simulate") words="custom principal run" ;;
+        "simulate custom") words="--policy --boundary --scp --resource-policy --session-policy --principal --action --resource --resource-account --context --at --store --account --output --query --no-color" ;;
+        "simulate principal") words="--action --resource --context --resource-policy --resource-account --at --store --account --output --query --no-color" ;;
+        "simulate run") words="--store --account --output --query --no-color" ;;
         "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies put-policy set-boundary tag untag update" ;;
         "user attach-policy") words="--store --account --output --query --no-color" ;;
         "user create") words="--path --tag --store --account --output --query --no-color" ;;

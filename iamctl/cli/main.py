@@ -22,6 +22,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
     "role": ("iamctl.cli.role", "IAM roles, instance profiles, AssumeRole and sessions."),
     "whoami": ("iamctl.cli.whoami", "Who a set of credentials belongs to (sts get-caller-identity)."),
+    "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
 }
 
 HELP = """AWS IAM on your own machine.

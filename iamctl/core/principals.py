@@ -1,87 +1,110 @@
-"""What the evaluator needs to know about a principal, gathered from the store.
+"""Who is asking: a principal's policies and request context, gathered from the store.
 
-This is the one place that turns a user, or a role and one of its sessions, into the
-evaluator's inputs, so ``simulate``, role assumption and every other access question
-ask the same thing in the same way:
+The evaluator is pure; this module is the one bridge from the store's entities to its
+inputs (``Principal``, ``PolicySet`` and the request context AWS would fill in), so
+``simulate``, role assumption (core/sts.py) and every other access question ask the same
+thing in the same way:
 
-- ``policy_set_for_user(account, user)``: the user's inline policies, its attached managed
-  policies, the inline and attached policies of each of its groups, and its permissions
-  boundary, as a ``PolicySet`` (``resource`` left empty for the caller to fill);
-- ``policy_set_for_role(account, role, session=None)``: the role's inline and attached
-  policies and boundary, plus the session policy a session was given;
+- ``policy_set_for_user`` / ``policy_set_for_group`` / ``policy_set_for_role``: inline and
+  attached policies (a user's groups' too), the permissions boundary, a session's policy;
 - ``principal_for_user`` / ``principal_for_role_session``: the evaluator's ``Principal``;
-- ``request_context_for(...)``: the global condition keys AWS puts in a request made by
-  that principal (aws:username, aws:userid, aws:PrincipalArn — the role's ARN for a role
-  session —, aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalTag/*, aws:CurrentTime,
-  aws:EpochTime, aws:SecureTransport, aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge,
-  aws:TokenIssueTime, aws:SourceIdentity, and sts:ExternalId / sts:RoleSessionName when
-  given, and the web identity provider's keys for web identity sessions).
+- ``request_context_for_user`` and ``request_context_for``: the global condition keys of a
+  request (aws:username, aws:userid, aws:PrincipalArn — the role's ARN for a role session —,
+  aws:PrincipalTag/*, aws:CurrentTime, aws:MultiFactorAuthPresent, aws:TokenIssueTime ...);
+- ``resolve_principal``: a name, ARN or access key ID → a ``Subject`` ready to evaluate.
 
-Policy IDs: an inline policy is named by its name, a managed policy by its ARN; the
-source types are SimulatePolicy's ("user", "group", "role", "aws-managed", "user-managed").
-Nothing here reads the clock: the time of the request comes in as ``now``.
+Every Policy gets an ``id`` and a ``source_type`` so an explanation can say which one
+decided: managed policies by name ("ReadOnlyAccess"), inline ones as
+"user/bob/inline/S3Home" or "group/devs/inline/X". ``source_type`` uses AWS's
+SimulatePolicy SourcePolicyType names ("user", "group", "aws-managed", "user-managed"),
+and "permissions-boundary" for the boundary, as the evaluator does for layers AWS has no
+name for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from iamctl.core.model import Account, Role, Session, User
+from iamctl.core.errors import IamError, no_such_entity
+from iamctl.core.model import Account, Group, Role, Session, StoreData, User
 from iamctl.core.policy.document import Policy, parse_policy
 from iamctl.core.policy.evaluate import PolicySet, Principal
 
 Context = dict[str, list[str]]
 
+# Parsed documents, reused across requests and cases: the evaluator's per-action index is
+# keyed by Policy identity, so handing it the same objects keeps it warm.
+_PARSED: dict[tuple[str, str, str, str], Policy] = {}
+_MAX_PARSED = 20_000
 
-@lru_cache(maxsize=4096)
+
 def parsed(text: str, kind: str, policy_id: str, source_type: str) -> Policy:
-    """A stored document, parsed once per process (documents in the store were checked)."""
-    policy = parse_policy(text, kind=kind, policy_id=policy_id)
-    policy.source_type = source_type
-    return policy
+    """``parse_policy`` with a cache; sets ``source_type`` (the evaluator's label)."""
+    key = (text, kind, policy_id, source_type)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _MAX_PARSED:
+            _PARSED.clear()
+        found = parse_policy(text, kind=kind, policy_id=policy_id)
+        found.source_type = source_type
+        _PARSED[key] = found
+    return found
 
 
-def _managed(account: Account, arns: list[str]) -> list[Policy]:
-    from iamctl.core.service.policies import lookup
+# ---------------------------------------------------------------- policies
 
-    out = []
-    for arn in arns:
-        ref = lookup(account, arn)
-        if ref is not None:  # the store's checks keep attachments pointing somewhere
-            out.append(parsed(ref.document, "identity", ref.arn, "aws-managed" if ref.aws else "user-managed"))
+
+def _managed(account: Account, arn: str, kind: str = "identity") -> Policy:
+    from iamctl.core.service import policies
+
+    ref = policies.lookup(account, arn)
+    if ref is None:  # the store's checks keep references valid; a race or hand edit got here
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    source = "aws-managed" if ref.aws is not None else "user-managed"
+    if kind == "boundary":
+        source = "permissions-boundary"
+    return parsed(ref.document, kind=kind, policy_id=ref.name, source_type=source)
+
+
+def _inline(owner: str, name: str, policy_name: str, text: str) -> Policy:
+    return parsed(text, kind="identity", policy_id=f"{owner}/{name}/inline/{policy_name}", source_type=owner)
+
+
+def group_policies(account: Account, group: Group) -> list[Policy]:
+    """A group's inline and attached policies, in that order."""
+    out = [_inline("group", group.name, n, t) for n, t in group.inline.items()]
+    out += [_managed(account, arn) for arn in group.attached]
     return out
 
 
-def _boundary(account: Account, arn: str | None) -> Policy | None:
-    if arn is None:
-        return None
-    from iamctl.core.service.policies import lookup
-
-    ref = lookup(account, arn)
-    return parsed(ref.document, "boundary", ref.arn, "permissions-boundary") if ref else None
-
-
 def policy_set_for_user(account: Account, user: User) -> PolicySet:
-    identity = [parsed(text, "identity", name, "user") for name, text in user.inline.items()]
-    identity += _managed(account, user.attached)
+    """The user's inline + attached policies, every group's inline + attached, the boundary."""
+    identity = [_inline("user", user.name, n, t) for n, t in user.inline.items()]
+    identity += [_managed(account, arn) for arn in user.attached]
     for group_name in user.groups:
         group = account.groups.get(group_name)
-        if group is None:
-            continue
-        identity += [parsed(text, "identity", name, "group") for name, text in group.inline.items()]
-        identity += _managed(account, group.attached)
-    return PolicySet(identity=identity, boundary=_boundary(account, user.boundary))
+        if group is not None:
+            identity += group_policies(account, group)
+    boundary = _managed(account, user.boundary, "boundary") if user.boundary else None
+    return PolicySet(identity=identity, boundary=boundary)
+
+
+def policy_set_for_group(account: Account, group: Group) -> PolicySet:
+    """A group's policies as a member without policies of its own would have them."""
+    return PolicySet(identity=group_policies(account, group))
 
 
 def policy_set_for_role(account: Account, role: Role, session: Session | None = None) -> PolicySet:
-    identity = [parsed(text, "identity", name, "role") for name, text in role.inline.items()]
-    identity += _managed(account, role.attached)
+    """The role's inline + attached policies and boundary, and the session's policy if any."""
+    identity = [_inline("role", role.name, n, t) for n, t in role.inline.items()]
+    identity += [_managed(account, arn) for arn in role.attached]
+    boundary = _managed(account, role.boundary, "boundary") if role.boundary else None
     session_policies = None
     if session is not None and session.policy:
         session_policies = [parsed(session.policy, "session", f"session policy of {session.session_name}", "session")]
-    return PolicySet(identity=identity, boundary=_boundary(account, role.boundary), session=session_policies)
+    return PolicySet(identity=identity, boundary=boundary, session=session_policies)
 
 
 def principal_for_user(account: Account, user: User) -> Principal:
@@ -130,8 +153,7 @@ def request_context_for(
     it, which AWS leaves the key out for. *extra* keys are added last and win.
     """
     ctx: Context = {
-        "aws:CurrentTime": [iso_z(now)],
-        "aws:EpochTime": [str(int(now.timestamp()))],
+        **time_context(now),
         "aws:SecureTransport": ["true" if secure_transport else "false"],
         "aws:PrincipalAccount": [account.id],
     }
@@ -175,6 +197,64 @@ def request_context_for(
     return ctx
 
 
+# ---------------------------------------------------------------- request context
+
+
+def time_context(now: datetime) -> Context:
+    """aws:CurrentTime and aws:EpochTime for ``now`` (the caller reads the clock, not us)."""
+    when = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    return {
+        "aws:CurrentTime": [when.strftime("%Y-%m-%dT%H:%M:%SZ")],
+        "aws:EpochTime": [str(int(when.timestamp()))],
+    }
+
+
+def merge_context(base: Mapping[str, Sequence[str]], overrides: Mapping[str, Sequence[str]] | None) -> Context:
+    """``base`` with ``overrides`` replacing keys case-insensitively (keys ignore case in IAM)."""
+    out: Context = {k: list(v) for k, v in base.items()}
+    lower = {k.lower(): k for k in out}
+    for key, values in (overrides or {}).items():
+        old = lower.pop(key.lower(), None)
+        if old is not None:
+            del out[old]
+        out[key] = [values] if isinstance(values, str) else list(values)
+        lower[key.lower()] = key
+    return out
+
+
+def request_context_for_user(
+    account: Account,
+    user: User,
+    now: datetime,
+    overrides: Mapping[str, Sequence[str]] | None = None,
+    *,
+    resource_account: str | None = None,
+) -> Context:
+    """The keys AWS puts in a request signed with the user's long-term access key.
+
+    aws:MultiFactorAuthPresent is absent: long-term keys carry no MFA information, so a
+    ``Bool`` test on it fails and ``BoolIfExists`` passes, as AWS documents.
+    """
+    ctx = request_context_for(account, now=now, user=user)
+    ctx["aws:ResourceAccount"] = [resource_account or account.id]
+    return merge_context(ctx, overrides)
+
+
+def request_context_for_group(
+    account: Account, group: Group, now: datetime, overrides: Mapping[str, Sequence[str]] | None = None,
+    *, resource_account: str | None = None,
+) -> Context:
+    ctx: Context = {
+        "aws:PrincipalArn": [group.arn(account.id)],
+        "aws:PrincipalAccount": [account.id],
+        "aws:PrincipalType": ["User"],
+        "aws:SecureTransport": ["true"],
+        **time_context(now),
+        "aws:ResourceAccount": [resource_account or account.id],
+    }
+    return merge_context(ctx, overrides)
+
+
 def _web_identity_keys(session: Session) -> Context:
     from iamctl.core.service.trust import web_identity_keys
 
@@ -185,3 +265,145 @@ def _web_identity_keys(session: Session) -> Context:
     if session.subject is not None:
         ctx[sub_key] = [session.subject]
     return ctx
+
+
+# ---------------------------------------------------------------- resolving a principal
+
+
+@dataclass
+class Subject:
+    """A resolved principal: who, what policies apply, and how to build its context."""
+
+    principal: Principal
+    policies: PolicySet
+    # (now, overrides, resource_account) -> context
+    context: Callable[[datetime, Mapping[str, Sequence[str]] | None, str | None], Context]
+    note: str | None = None  # said on stderr, e.g. "groups are not principals ..."
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+Resolver = Callable[[Account, str], "Subject | None"]
+
+
+def _user_subject(account: Account, user: User) -> Subject:
+    return Subject(
+        principal=Principal(user.arn(account.id), account.id, "User", user_id=user.id),
+        policies=policy_set_for_user(account, user),
+        context=lambda now, ov, ra: request_context_for_user(account, user, now, ov, resource_account=ra),
+    )
+
+
+def _find_user(account: Account, name: str) -> User:
+    from iamctl.core.service import users
+
+    return users.get(account, name)
+
+
+def resolve_user(account: Account, ref: str) -> Subject | None:
+    """``user/NAME``, ``arn:aws:iam::ACCOUNT:user/PATH/NAME``, or a plain user name."""
+    if ref.startswith("arn:"):
+        parts = ref.split(":", 5)
+        if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("user/"):
+            return None
+        if parts[4] != account.id:
+            raise no_such_entity(f"The user {ref} is not in account {account.id}.")
+        user = _find_user(account, parts[5].rsplit("/", 1)[-1])
+        if user.arn(account.id) != ref:
+            raise no_such_entity(f"The user with ARN {ref} cannot be found.")
+        return _user_subject(account, user)
+    if ref.startswith("user/"):
+        return _user_subject(account, _find_user(account, ref[len("user/"):]))
+    if "/" not in ref and ":" not in ref and not _looks_like_key_id(ref):
+        return _user_subject(account, _find_user(account, ref))
+    return None
+
+
+def resolve_group(account: Account, ref: str) -> Subject | None:
+    """``group/NAME`` or a group ARN: the group's policies, evaluated as for a member."""
+    name = None
+    if ref.startswith("group/"):
+        name = ref[len("group/"):]
+    elif ref.startswith("arn:") and ":group/" in ref:
+        name = ref.rsplit("/", 1)[-1]
+    if name is None:
+        return None
+    from iamctl.core.service import groups
+
+    group = groups.get(account, name)
+    return Subject(
+        principal=Principal(group.arn(account.id), account.id, "User"),
+        policies=policy_set_for_group(account, group),
+        context=lambda now, ov, ra: request_context_for_group(account, group, now, ov, resource_account=ra),
+        note=(
+            f"iamctl: note: groups are not principals; evaluating the policies of group {group.name} "
+            "as if for a member with no policies of its own (no permissions boundary)."
+        ),
+    )
+
+
+def _looks_like_key_id(ref: str) -> bool:
+    return len(ref) in (16, 20, 21) and ref[:4] in ("AKIA", "ASIA") and ref.isalnum() and ref.isupper()
+
+
+# Tried in order; the first that returns a Subject wins. A resolver returns None when the
+# reference is not its kind, and raises IamError when it is its kind but cannot be found.
+# Extension point: roles (arn:...:role/..., role/NAME), STS sessions (assumed-role ARNs)
+# and access key IDs (AKIA.../ASIA...) register here from their own modules.
+RESOLVERS: list[Resolver] = [resolve_user, resolve_group]
+
+
+def register_resolver(resolver: Resolver, *, first: bool = False) -> None:
+    if resolver not in RESOLVERS:
+        RESOLVERS.insert(0, resolver) if first else RESOLVERS.append(resolver)
+
+
+def _is_sts_ref(ref: str) -> bool:
+    """Refs that STS's caller resolution understands better than the plain resolvers: access
+    key IDs, role sessions, and ARNs of users or root in any account of the store."""
+    if _looks_like_key_id(ref):
+        return True
+    return ref.startswith("arn:") and ":group/" not in ref
+
+
+def sts_subject(data: StoreData, account: Account, ref: str, now: datetime) -> Subject:
+    """A Subject for anyone STS can name: AKIA.../ASIA... keys, assumed-role ARNs (recorded
+    sessions, or an AWS service's session of a role that trusts it), users and root in any
+    account of the store."""
+    from iamctl.core import sts
+
+    try:
+        caller = sts.resolve_caller(data, ref, account, now)
+    except IamError as exc:
+        if exc.code == "InvalidClientTokenId":  # STS's word for it; simulate names the key
+            raise no_such_entity(f"The access key ID {ref} does not exist in the store.") from None
+        raise
+    base = dict(caller.context)
+
+    def context(when: datetime, overrides: Mapping[str, Sequence[str]] | None, ra: str | None) -> Context:
+        ctx = {**base, **time_context(when), "aws:ResourceAccount": [ra or caller.account.id]}
+        return merge_context(ctx, overrides)
+
+    return Subject(principal=caller.principal, policies=caller.policies, context=context,
+                   extra={"account": caller.account})
+
+
+def resolve_principal(
+    account: Account, ref: str, *, data: StoreData | None = None, now: datetime | None = None
+) -> Subject:
+    """``user/NAME``, a user name, a user ARN, ``group/NAME`` ... via ``RESOLVERS``; with the
+    whole store (*data*) also access key IDs, role sessions and principals of other accounts."""
+    ref = ref.strip()
+    if not ref:
+        raise IamError("InvalidInput", "The principal must not be empty.")
+    if data is not None and now is not None and _is_sts_ref(ref):
+        return sts_subject(data, account, ref, now)
+    for resolver in RESOLVERS:
+        found = resolver(account, ref)
+        if found is not None:
+            return found
+    if _looks_like_key_id(ref):
+        raise no_such_entity(f"The access key ID {ref} does not exist in account {account.id}.")
+    raise IamError(
+        "InvalidInput",
+        f"Cannot tell what principal {ref!r} is: give user/NAME, a user name, a user ARN or group/NAME.",
+    )

@@ -602,7 +602,10 @@ def _explicit_deny(
     missing: list[str],
 ) -> Decision:
     denies = [h for _, lay in layers if lay is not None for h in lay.denies]
-    text = f"Explicitly denied by {_cite(layer)}."
+    # Cite the Deny, not an Allow of the same layer (_cite prefers allows).
+    deny_only = _Layer()
+    deny_only.denies = layer.denies
+    text = f"Explicitly denied by {_cite(deny_only)}."
     return Decision("explicitDeny", _matched(denies), missing, text, name)
 
 

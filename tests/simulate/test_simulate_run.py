@@ -1,0 +1,113 @@
+"""iamctl simulate run: a TOML file of cases, one line each, a summary, exit 1 on any failure."""
+
+from __future__ import annotations
+
+from tests.simulate.conftest import allow, deny, doc
+
+CASES = """
+[defaults]
+at = "2024-05-01T12:00:00Z"
+
+[[case]]
+name = "bob reads"
+principal = "bob"
+action = "s3:GetObject"
+resource = "arn:aws:s3:::data/k"
+expect = "allowed"
+
+[[case]]
+name = "bob cannot scan"
+principal = "user/bob"
+actions = ["dynamodb:Scan", "dynamodb:Query"]
+expect = "denied"
+
+[[case]]
+name = "custom deny"
+policies = ["p/dev.json"]
+action = "s3:DeleteBucket"
+expect = "explicitDeny"
+
+[[case]]
+name = "custom tags"
+policies = ["p/dev.json"]
+action = "ec2:CreateTags"
+context = { "aws:TagKeys" = ["env", "team"] }
+expect = "allowed"
+"""
+
+
+def _files(write) -> str:
+    write("p/dev.json", doc(allow(["s3:*"]), deny("s3:DeleteBucket"),
+                            allow("ec2:CreateTags", "*", Condition={
+                                "ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]},
+                                "Null": {"aws:TagKeys": "false"}})))
+    return write("cases.toml", CASES)
+
+
+def test_all_pass(cli, bob, write) -> None:
+    path = _files(write)
+    r = cli("simulate", "run", path, "--output", "text")
+    assert r.code == 0, r.out + r.err
+    lines = r.out.splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith("PASS\t") for line in lines)
+    assert lines[1].split("\t")[1:4] == ["bob cannot scan", "denied", "implicitDeny"]
+    assert "4 passed, 0 failed, 4 cases" in r.err
+
+
+def test_failure_exit_1_and_json(cli, bob, write) -> None:
+    _files(write)
+    path = write("cases.toml", CASES.replace('expect = "explicitDeny"', 'expect = "allowed"'))
+    r = cli("simulate", "run", path, "--output", "json")
+    assert r.code == 1
+    data = r.json()
+    assert data["Summary"] == {"Cases": 4, "Passed": 3, "Failed": 1}
+    failed = [c for c in data["Cases"] if not c["Passed"]]
+    assert failed[0]["Name"] == "custom deny"
+    assert failed[0]["EvaluationResults"][0]["EvalDecision"] == "explicitDeny"
+    assert "3 passed, 1 failed" in r.err
+
+
+def test_table_shows_why(cli, bob, write) -> None:
+    r = cli("simulate", "run", _files(write))
+    assert r.code == 0
+    assert "PASS" in r.out and "Why" in r.out
+
+
+def test_case_error_fails_case_not_run(cli, account, write) -> None:
+    path = write("c.toml", '[[case]]\nprincipal = "ghost"\naction = "s3:GetObject"\nexpect = "allowed"\n'
+                           '[[case]]\npolicies = ["missing.json"]\naction = "s3:GetObject"\nexpect = "denied"\n')
+    r = cli("simulate", "run", path, "--output", "text")
+    assert r.code == 1
+    lines = r.out.splitlines()
+    assert lines[0].startswith("FAIL\tcase 1\tallowed\terror\tNoSuchEntity")
+    assert lines[1].startswith("FAIL\tcase 2\tdenied\terror\tNoSuchFile")
+
+
+def test_custom_cases_need_no_store(cli, write) -> None:
+    write("p.json", doc(allow("s3:GetObject")))
+    path = write("c.toml", '[[case]]\npolicies = ["p.json"]\naction = "s3:GetObject"\nexpect = "allowed"\n')
+    r = cli("simulate", "run", path)
+    assert r.code == 0, r.err
+
+
+def test_bad_case_file_exit_2(cli, write) -> None:
+    for text, needle in [
+        ("[[case]]\naction = 's3:GetObject'\nexpect = 'allowed'\n", "principal"),
+        ("[[case]]\nprincipal = 'a'\naction = 's3:X'\nexpect = 'maybe'\n", "expect"),
+        ("[[case]]\nprincipal = 'a'\nexpect = 'allowed'\n", "action"),
+        ("[[case]]\nprincipal = 'a'\naction = 's3:X'\nexpect = 'allowed'\ncolour = 1\n", "colour"),
+        ("not toml ===", "TOML"),
+        ("", "no cases"),
+    ]:
+        r = cli("simulate", "run", write("bad.toml", text))
+        assert r.code == 2, text
+        assert needle in r.err, (text, r.err)
+    assert cli("simulate", "run", "/no/such.toml").code == 2
+
+
+def test_help_documents_format(cli) -> None:
+    r = cli("simulate", "run", "--help")
+    assert r.code == 0
+    for word in ("[[case]]", "expect", "policies", "[defaults]", "principal"):
+        assert word in r.out
