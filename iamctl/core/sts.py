@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from iamctl.core import principals
 from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
-from iamctl.core.hashing import hash_secret, verify_secret
+from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.model import Account, Role, Session, StoreData, User
 from iamctl.core.names import new_unique_id, parse_arn
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
