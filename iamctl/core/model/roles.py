@@ -69,7 +69,7 @@ class Session:
     """Temporary credentials STS issued for a role, kept in the role's account.
 
     The secret and the session token are never stored, only salted scrypt hashes of them
-    (see core/hashing.py): the caller sees them once, as with AWS.
+    (see core/credentials/secrets_hash.py): the caller sees them once, as with AWS.
     """
 
     access_key_id: str = field(metadata={"from_key": True})  # ASIA...
