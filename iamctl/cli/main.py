@@ -20,6 +20,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "user": ("iamctl.cli.user", "IAM users: create, list, tags, groups, policies."),
     "group": ("iamctl.cli.group", "IAM groups, members and policies."),
     "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
+    "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
 }
 
 HELP = """AWS IAM on your own machine.
