@@ -164,7 +164,8 @@ def check_usage(data: StoreData, *fields: str | None) -> usage.Usage:
         account_id or "", service or "", usage_type or "", quantity or "", month or "", unit, data.accounts
     )
     if record is None:
-        raise UsageError("; ".join(problems).capitalize() + ".", code="InvalidUsage")
+        text = "; ".join(problems)
+        raise UsageError(text[0].upper() + text[1:] + ".", code="InvalidUsage")
     return record
 
 
