@@ -207,3 +207,19 @@ def test_billing_access_setting(ok, accounts) -> None:
     assert ok("--account", DEV, "billing", "access", "get", "--output", "text").out == f"{DEV}\tDENY\n"
     ok("billing", "access", "disable")
     assert ok("billing", "access", "get", "--output", "text").out == f"{PAYER}\tDENY\n"
+
+
+def test_worked_example_as_a_script_would_run_it(org, prices_file) -> None:
+    """The same invoice from a separate process, as a shell script calls iamctl."""
+    from tests.conftest import run_subprocess
+
+    imported = run_subprocess("billing", "usage", "import", "-", stdin=WORKED_EXAMPLE_CSV)
+    assert imported.code == 0, imported.err
+    result = run_subprocess(
+        "billing", "invoice", "--month", "2026-03", "--prices", str(prices_file), "--at", AFTER_MARCH,
+        "--output", "json", "--query", "[TotalUSD, WithoutConsolidationUSD, SavingsUSD]",
+    )
+    assert (result.code, result.err) == (0, "")
+    assert result.json() == ["6720.00", "7660.00", "940.00"]
+    refused = run_subprocess("billing", "invite", "999999999999")
+    assert refused.code == 3 and refused.err.startswith("iamctl: AccountNotFoundException: ")
