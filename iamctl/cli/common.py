@@ -45,8 +45,23 @@ def write_account() -> Iterator[Account]:
         yield accounts.resolve(data, current().account_selector())
 
 
-def emit(data: Any) -> None:
-    render.emit(current(), data)
+@contextlib.contextmanager
+def write_store_account() -> Iterator[tuple[StoreData, Account]]:
+    """A transaction on the whole store, and the acting account in it (for commands whose
+    rules span accounts, such as billing)."""
+    from iamctl.core.service import accounts
+
+    with store().transaction() as data:
+        yield data, accounts.resolve(data, current().account_selector())
+
+
+def emit(data: Any, readable: Any = None) -> None:
+    render.emit(current(), data, readable)
+
+
+def emit_file(text: str) -> None:
+    """Data in a file format of its own (CSV for spreadsheets), written as it is."""
+    current().stdout.write(text)
 
 
 def info(message: str) -> None:

@@ -23,6 +23,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "role": ("iamctl.cli.role", "IAM roles, instance profiles, AssumeRole and sessions."),
     "whoami": ("iamctl.cli.whoami", "Who a set of credentials belongs to (sts get-caller-identity)."),
     "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
+    "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
 }
 
 HELP = """AWS IAM on your own machine.

@@ -14,11 +14,18 @@ from iamctl.cli.env import Env
 from iamctl.core.errors import UsageError
 
 
-def emit(env: Env, data: Any) -> None:
-    """Print *data* in the format the user chose."""
+def emit(env: Env, data: Any, readable: Any = None) -> None:
+    """Print *data* in the format the user chose.
+
+    *readable*, when given, is what table and text output show instead of *data* (a
+    nested document such as an invoice reads better flattened); --query always works on
+    *data*, the JSON shape, so a query means the same in every format.
+    """
+    fmt = env.output_format()
     if env.query:
         data = _query(env.query, data)
-    fmt = env.output_format()
+    elif readable is not None and fmt != "json":
+        data = readable
     if fmt == "json":
         text = json.dumps(data, indent=4, ensure_ascii=False)
     elif fmt == "text":

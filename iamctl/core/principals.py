@@ -357,6 +357,30 @@ def register_resolver(resolver: Resolver, *, first: bool = False) -> None:
         RESOLVERS.insert(0, resolver) if first else RESOLVERS.append(resolver)
 
 
+def apply_org(data: StoreData, account_id: str, policies: PolicySet, context: Context) -> None:
+    """Add what the account's organization imposes (core/org_context.py): its SCP levels
+    and billing-access setting to *policies*, aws:PrincipalOrgID/Paths to *context*."""
+    from iamctl.core.org_context import org_inputs
+
+    scps, billing_access, keys = org_inputs(data, account_id)
+    policies.scps = scps
+    policies.billing_access = billing_access
+    context.update(keys)
+
+
+def _with_org(data: StoreData, account: Account, subject: Subject) -> Subject:
+    keys: Context = {}
+    apply_org(data, account.id, subject.policies, keys)
+    if keys:
+        inner = subject.context
+
+        def context(when: datetime, overrides: Mapping[str, Sequence[str]] | None, ra: str | None) -> Context:
+            return merge_context({**inner(when, None, ra), **keys}, overrides)
+
+        subject.context = context
+    return subject
+
+
 def _is_sts_ref(ref: str) -> bool:
     """Refs that STS's caller resolution understands better than the plain resolvers: access
     key IDs, role sessions, and ARNs of users or root in any account of the store."""
@@ -400,7 +424,7 @@ def resolve_principal(
     for resolver in RESOLVERS:
         found = resolver(account, ref)
         if found is not None:
-            return found
+            return _with_org(data, account, found) if data is not None else found
     if _looks_like_key_id(ref):
         raise no_such_entity(f"The access key ID {ref} does not exist in account {account.id}.")
     raise IamError(

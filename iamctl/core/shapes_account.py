@@ -12,6 +12,7 @@ def account(a: Account, *, default: bool = False) -> dict[str, Any]:
         "Id": a.id,
         "Arn": f"arn:aws:iam::{a.id}:root",
         "Name": a.name,
+        "Email": a.email,
         "Alias": a.alias,
         "CreateDate": a.created,
         "Default": default,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from iamctl.core import principals
-from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
+from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
 from iamctl.core.model import Account, Role, Session, StoreData, User
 from iamctl.core.names import new_unique_id, parse_arn
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
@@ -154,6 +154,14 @@ def _long_term_key_owner(data: StoreData, access_key_id: str) -> tuple[Account, 
 
 
 def resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
+    """A caller (see _resolve_caller), with what its account's organization adds: SCPs,
+    the billing-access setting and aws:PrincipalOrgID / aws:PrincipalOrgPaths."""
+    caller = _resolve_caller(data, ref, account, now, mfa=mfa)
+    principals.apply_org(data, caller.account.id, caller.policies, caller.context)
+    return caller
+
+
+def _resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
     """A caller from a user name (in *account*), a user or root ARN, an assumed-role ARN,
     an access key ID (AKIA... of a user, ASIA... of a session), in any account of the store.
 

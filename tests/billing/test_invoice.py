@@ -75,7 +75,9 @@ def test_member_sees_only_its_charges(org_data: BillingData) -> None:
     inv = invoice.invoice_for(org_data, M2, MARCH, PRICES, LATER)
     assert inv.view == invoice.MEMBER_VIEW
     assert [a.account_id for a in inv.accounts] == [M2]
-    assert (inv.payer_account_id, inv.total, inv.without_consolidation) == (PAYER, Decimal("2475.79"), Decimal("2820.00"))
+    assert (inv.payer_account_id, inv.total, inv.without_consolidation) == (
+        PAYER, Decimal("2475.79"), Decimal("2820.00")
+    )
 
 
 @pytest.mark.parametrize(

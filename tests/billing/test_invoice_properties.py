@@ -63,7 +63,8 @@ def test_consolidation_never_costs_more_and_cents_add_up(case: tuple[PriceList, 
                 qty[r.usage_type] += r.quantity
             total_qty = qty[li.usage_type]
             if total_qty:
-                exact = Fraction(prices.prices[("Svc", li.usage_type)].cost(total_qty)) * Fraction(li.quantity) / Fraction(total_qty)
+                cost = Fraction(prices.prices[("Svc", li.usage_type)].cost(total_qty))
+                exact = cost * Fraction(li.quantity) / Fraction(total_qty)
                 assert abs(Fraction(li.usd) - exact) < Fraction(1, 100)
 
 

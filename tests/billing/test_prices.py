@@ -58,7 +58,10 @@ def test_floats_are_read_exactly() -> None:
         (WORKED.replace('usd = "60"', 'usd = "-1"'), "tier 3: usd must not be negative"),
         (WORKED.replace('{ up_to = 50, usd = "80" }', '{ usd = "80" }'), "tier 2: up_to is missing"),
         (WORKED.replace("tiers = [", "tiers = [], x = ["), "not valid TOML"),
-        (WORKED.replace('tiers = [{ up_to = 1, usd = "100" }, ', 'tiers = [{ up_to = 1, usd = "100", max = 3 }, '), "unknown key 'max'"),
+        (
+            WORKED.replace('tiers = [{ up_to = 1, usd = "100" }, ', 'tiers = [{ up_to = 1, usd = "100", max = 3 }, '),
+            "unknown key 'max'",
+        ),
         (WORKED.replace('usd = "100"', "usd = true"), "must be a number or a decimal string"),
         (WORKED + WORKED, "prices entry 2: AmazonS3 TimedStorage is already priced"),
     ],

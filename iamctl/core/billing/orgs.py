@@ -383,7 +383,9 @@ def create_account(
     # synchronous tool has to refuse instead.
     for other in data.organizations.values():
         if any(m.email == email for m in other.accounts.values()):
-            raise OrgError("DuplicateAccountException", f"An account with the email {email} already exists (EMAIL_ALREADY_EXISTS).")
+            raise OrgError(
+                "DuplicateAccountException", f"An account with the email {email} already exists (EMAIL_ALREADY_EXISTS)."
+            )
     if len(org.accounts) + len(_open_invitations(data, org.id, now)) >= org.account_limit:
         raise constraint(
             "ACCOUNT_NUMBER_LIMIT_EXCEEDED",

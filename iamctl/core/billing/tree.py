@@ -140,7 +140,9 @@ def move_account(
         raise account_not_found(account_id)
     if source_id is not None:
         if not is_parent(org, source_id):
-            raise OrgError("SourceParentNotFoundException", f"We can't find a source root or OU with the ParentId {source_id}.")
+            raise OrgError(
+                "SourceParentNotFoundException", f"We can't find a source root or OU with the ParentId {source_id}."
+            )
         if member.parent_id != source_id:
             raise account_not_found(account_id)
     if not is_parent(org, destination_id):

@@ -100,7 +100,9 @@ def check_usage(
         errors.append(f"quantity {quantity!r} must be a finite number, zero or more")
     elif amount is not None and (amount >= QUANTITY_MAX or -amount.as_tuple().exponent > QUANTITY_PLACES):
         # Bounds keep every later sum and product exact in Decimal's default context.
-        errors.append(f"quantity {quantity!r} is out of range (below {QUANTITY_MAX:,}, at most {QUANTITY_PLACES} decimals)")
+        errors.append(
+            f"quantity {quantity!r} is out of range (below {QUANTITY_MAX:,}, at most {QUANTITY_PLACES} decimals)"
+        )
     month_error = check_month(month)
     if month_error:
         errors.append(month_error)

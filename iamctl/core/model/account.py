@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from iamctl.core.model.billing import BillingData, BillingPrefs, Handshake, Organization, UsageRecord
 from iamctl.core.model.iam import CustomerPolicy, Group, User
 from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
@@ -20,6 +21,7 @@ class Account:
     created: str
     name: str | None = None
     alias: str | None = None
+    email: str | None = None  # the root user's email (Organizations' Account.Email)
     users: dict[str, User] = field(default_factory=dict, metadata=BLOCKS)
     groups: dict[str, Group] = field(default_factory=dict, metadata=BLOCKS)
     policies: dict[str, CustomerPolicy] = field(default_factory=dict, metadata=BLOCKS)
@@ -35,3 +37,22 @@ class StoreData:
     schema: int = SCHEMA_VERSION
     default_account: str | None = None
     accounts: dict[str, Account] = field(default_factory=dict, metadata=BLOCKS)
+    # Consolidated billing spans accounts, so it lives beside them rather than in one.
+    # The collections sit directly on StoreData (not under a [billing] table) because the
+    # store's block splicing nests blocks only through collections: each organization,
+    # handshake and usage record is then its own [table], e.g. [organizations.o-...].
+    organizations: dict[str, Organization] = field(default_factory=dict, metadata=BLOCKS)
+    handshakes: dict[str, Handshake] = field(default_factory=dict, metadata=BLOCKS)
+    usage: dict[str, UsageRecord] = field(default_factory=dict, metadata=BLOCKS)
+    billing_prefs: dict[str, BillingPrefs] = field(default_factory=dict, metadata=BLOCKS)
+
+    @property
+    def billing(self) -> BillingData:
+        """The billing collections as the billing core takes them. The view shares the
+        very same mappings, so what the core changes is what the store writes."""
+        return BillingData(
+            organizations=self.organizations,
+            handshakes=self.handshakes,
+            usage=self.usage,
+            prefs=self.billing_prefs,
+        )

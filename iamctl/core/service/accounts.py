@@ -66,10 +66,27 @@ def delete(data: StoreData, selector: str, *, force: bool = False) -> Account:
         raise delete_conflict(
             f"Cannot delete account {account.id}: it still holds {entity_count(account)} entities (use --force)."
         )
+    _drop_billing(data, account.id)
     del data.accounts[account.id]
     if data.default_account == account.id:
         data.default_account = next(iter(data.accounts), None)
     return account
+
+
+def _drop_billing(data: StoreData, account_id: str) -> None:
+    """What billing keeps of an account goes with it; membership must end first, as AWS
+    closes no account that is still in an organization."""
+    for org in data.organizations.values():
+        if account_id in org.accounts:
+            raise delete_conflict(
+                f"Cannot delete account {account_id}: it is in organization {org.id} "
+                "(billing remove / billing leave / billing org delete first)."
+            )
+    for key in [k for k, h in data.handshakes.items() if account_id in (h.target_account_id, h.master_account_id)]:
+        del data.handshakes[key]
+    for key in [k for k, u in data.usage.items() if u.account_id == account_id]:
+        del data.usage[key]
+    data.billing_prefs.pop(account_id, None)
 
 
 def use(data: StoreData, selector: str) -> Account:

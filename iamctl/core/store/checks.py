@@ -24,6 +24,7 @@ def check_references(raw: dict[str, Any], where: str) -> None:
     for account_id, account in accounts.items():
         _check_account(account_id, account, where)
         _check_roles(account_id, account, where)
+    _check_billing(raw, accounts, where)
 
 
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
@@ -78,3 +79,64 @@ def _check_roles(account_id: str, account: dict[str, Any], where: str) -> None:
     for key, session in account.get("sessions", {}).items():
         if session.get("role") not in roles:
             raise _broken(where, f"session {key} ({acct}) is of role {session.get('role')}, which does not exist.")
+
+
+_ACTIVE_HANDSHAKE_STATES = ("REQUESTED", "OPEN")
+
+
+def _check_billing(raw: dict[str, Any], accounts: dict[str, Any], where: str) -> None:
+    """Organizations, handshakes, usage and billing settings name accounts of the store,
+    and an organization's tree and SCP attachments hold together."""
+    organizations = raw.get("organizations", {})
+    member_of: dict[str, str] = {}
+    for org_id, org in organizations.items():
+        _check_organization(org_id, org, accounts, member_of, where)
+    for hid, h in raw.get("handshakes", {}).items():
+        entity = f"handshake {hid}"
+        open_ = h.get("state") in _ACTIVE_HANDSHAKE_STATES
+        for role in ("target_account_id", "master_account_id"):
+            if h.get(role) not in accounts:
+                raise _broken(where, f"{entity} names account {h.get(role)}, which is not in the store.")
+        if open_ and h.get("organization_id") not in organizations:
+            raise _broken(where, f"{entity} is open but organization {h.get('organization_id')} does not exist.")
+    for uid, record in raw.get("usage", {}).items():
+        if record.get("account_id") not in accounts:
+            owner = record.get("account_id")
+            raise _broken(where, f"usage record {uid} is for account {owner}, which is not in the store.")
+    for account_id in raw.get("billing_prefs", {}):
+        if account_id not in accounts:
+            raise _broken(where, f"billing_prefs {account_id} is for an account that is not in the store.")
+
+
+def _check_organization(
+    org_id: str, org: dict[str, Any], accounts: dict[str, Any], member_of: dict[str, str], where: str
+) -> None:
+    entity = f"organization {org_id}"
+    master = org.get("master_account_id")
+    members = org.get("accounts", {})
+    if master not in members:
+        raise _broken(where, f"{entity}: its management account {master} is not among its accounts.")
+    root = org.get("root_id")
+    ous = org.get("ous", {})
+    for account_id, member in members.items():
+        if account_id not in accounts:
+            raise _broken(where, f"{entity} has member {account_id}, which is not an account in the store.")
+        if account_id in member_of:
+            raise _broken(where, f"account {account_id} is in two organizations ({member_of[account_id]}, {org_id}).")
+        member_of[account_id] = org_id
+        parent = member.get("parent_id")
+        if parent != root and parent not in ous:
+            raise _broken(where, f"{entity}: account {account_id} sits in {parent}, which is not its root or an OU.")
+    for ou_id, ou in ous.items():
+        seen = {ou_id}
+        parent = ou.get("parent_id")
+        while parent != root:
+            if parent not in ous or parent in seen:
+                raise _broken(where, f"{entity}: OU {ou_id} has parent {parent}, which is not its root or an OU.")
+            seen.add(parent)
+            parent = ous[parent].get("parent_id")
+    targets = {root, *ous, *members}
+    for name, policy in org.get("scps", {}).items():
+        for target in policy.get("targets", []):
+            if target not in targets:
+                raise _broken(where, f"{entity}: SCP {name} is attached to {target}, which is not in the organization.")
