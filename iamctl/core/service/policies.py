@@ -149,18 +149,21 @@ def delete_policy(account: Account, ref: str, *, force: bool = False) -> list[st
         raise delete_conflict("Cannot delete a policy attached to entities.")
     removed: list[str] = []
     for kind, names in attached.items():
+        if not names:
+            continue  # "roles" is always listed, but an account has roles only once that feature exists
         collection = getattr(account, kind)
         for name in names:
             collection[name].attached.remove(arn)
-            removed.append(f"detached {arn} from {kind[:-1]} {name}")
+            removed.append(f"policy {arn} attached to {kind[:-1]} {name}")
+    # Worded like users.delete's list: the CLI prints each as "removed <what>".
     for user in account.users.values():
         if user.boundary == arn:
             user.boundary = None
-            removed.append(f"removed permissions boundary {arn} from user {user.name}")
+            removed.append(f"permissions boundary {arn} of user {user.name}")
     for role in getattr(account, "roles", {}).values():
         if getattr(role, "boundary", None) == arn:
             role.boundary = None
-            removed.append(f"removed permissions boundary {arn} from role {role.name}")
+            removed.append(f"permissions boundary {arn} of role {role.name}")
     del account.policies[policy.name]
     return removed
 
