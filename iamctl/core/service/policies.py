@@ -29,6 +29,23 @@ def check_document(text: str, kind: str = "identity", max_size: int | None = Non
     from iamctl.core.policy.document import parse_policy
 
     parse_policy(text, kind=kind, policy_id=policy_id, max_size=max_size)
+    _require_version(text)
+
+
+def _require_version(text: str) -> None:
+    """Refuse a document without Version on the way in.
+
+    The evaluator reads such a document as the 2008-10-17 language (as AWS does with what
+    it already holds), but one written without Version silently loses policy variables,
+    so new documents must say which language they are in.
+    """
+    from iamctl.core.errors import malformed_policy
+    from iamctl.core.policy import jsonpos
+
+    doc, scanner = jsonpos.load(text)  # parse_policy has checked it is an object
+    if isinstance(doc, jsonpos.PosDict) and "Version" not in doc:
+        pos = scanner.position(doc.start)
+        raise malformed_policy(f'missing required element "Version" (line {pos.line}, column {pos.column}).')
 
 
 def document_size(text: str) -> int:
