@@ -382,10 +382,9 @@ def splice(
         out.append(replacement)
         pos = end
     out.append(text[pos:])
-    result = "".join(out)
-    if not result.endswith("\n"):
-        result += "\n"
-    return result
+    # Blocks are patched with a blank line after them (_with_gap); at the end of the file
+    # that leaves a stray blank line after a write of the last entity, so end on one newline.
+    return "".join(out).rstrip("\n") + "\n"
 
 
 def _insertion(text: str, at: int, blocks: list[str]) -> str:
