@@ -58,7 +58,7 @@ class Store:
         return self.path.exists()
 
     def read(self) -> StoreData:
-        text, raw = self._load()
+        _, raw = self._load()
         return self._to_model(raw)
 
     def _load(self) -> tuple[str | None, dict]:
@@ -104,8 +104,15 @@ class Store:
             )
         data = from_raw(StoreData, raw, f"{self.path}: store")
         check_references(data, str(self.path))
+        # Converting a quota-size store takes a large part of a second; the caller's
+        # _to_model(raw) takes this one instead of converting the same data again.
+        self._checked = (raw, data)
 
     def _to_model(self, raw: dict) -> StoreData:
+        checked = getattr(self, "_checked", None)
+        if checked is not None and checked[0] is raw:
+            self._checked = None  # hand it out once: the caller may change it
+            return checked[1]
         return from_raw(StoreData, raw, f"{self.path}: store")
 
     # ------------------------------------------------------------------ cache
@@ -126,8 +133,11 @@ class Store:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.cache_path.with_name(f"{self.cache_path.name}.{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            # json.dumps, not json.dump: dump streams through the pure-Python encoder, which
+            # takes ~4x as long for a quota-size store (0.3 s against 0.08 s here).
+            payload = json.dumps({"key": key, "version": __version__, "raw": raw}, separators=(",", ":"))
             with os.fdopen(fd, "w") as fh:
-                json.dump({"key": key, "version": __version__, "raw": raw}, fh, separators=(",", ":"))
+                fh.write(payload)
             os.replace(tmp, self.cache_path)
 
     # ------------------------------------------------------------------ writing
@@ -176,7 +186,9 @@ class Store:
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise StoreError(f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable") from None
+            raise StoreError(
+                f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable"
+            ) from None
         try:
             deadline = time.monotonic() + timeout
             while True:
