@@ -55,7 +55,9 @@ def update(name: str = NAME, new_name: str = typer.Option(None, "--new-name"),
 
 
 @app.command("delete")
-def delete(name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")) -> None:
+def delete(
+    name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")
+) -> None:
     """Delete a group; members or policies are a DeleteConflict unless --force."""
     with write_account() as account:
         removed = groups.delete(account, name, force=force)

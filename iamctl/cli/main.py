@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -100,8 +101,6 @@ def run(argv: list[str]) -> int:
 
 def main() -> None:
     status = run(sys.argv[1:])
-    try:
+    with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
-    except BrokenPipeError:
-        pass
     sys.exit(status)

@@ -65,7 +65,9 @@ def get(policy: str = POLICY) -> None:
 
 
 @app.command("delete")
-def delete(policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")) -> None:
+def delete(
+    policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")
+) -> None:
     """Delete a customer managed policy; refused while attached unless --force."""
     with write_account() as account:
         removed = policies.delete_policy(account, policy, force=force)
@@ -105,7 +107,9 @@ def version_list(policy: str = POLICY) -> None:
     ref = policies.resolve(account, policy)
     if ref.customer is None:
         assert ref.aws is not None
-        versions = [{"VersionId": ref.aws.default_version_id, "IsDefaultVersion": True, "CreateDate": ref.aws.update_date}]
+        versions = [
+            {"VersionId": ref.aws.default_version_id, "IsDefaultVersion": True, "CreateDate": ref.aws.update_date}
+        ]
     else:
         versions = [
             {"VersionId": vid, "IsDefaultVersion": vid == ref.customer.default_version, "CreateDate": v.created}

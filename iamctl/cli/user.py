@@ -32,7 +32,9 @@ def create(
 
 
 @app.command("list")
-def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this.")) -> None:
+def list_(
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this."),
+) -> None:
     """List users (aws iam list-users).
 
     Example: iamctl user list --output json --query 'Users[].Arn'

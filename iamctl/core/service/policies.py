@@ -122,7 +122,9 @@ def create_policy(
     if description is not None and len(description) > 1000:
         raise IamError("ValidationError", "The description must be at most 1000 characters.")
     if find(account.policies, name) is not None:
-        raise IamError("EntityAlreadyExists", f"A policy called {name} already exists. Duplicate names are not allowed.")
+        raise IamError(
+            "EntityAlreadyExists", f"A policy called {name} already exists. Duplicate names are not allowed."
+        )
     if len(account.policies) >= quotas.CUSTOMER_POLICIES_PER_ACCOUNT:
         raise limit_exceeded(f"Cannot exceed quota for PoliciesPerAccount: {quotas.CUSTOMER_POLICIES_PER_ACCOUNT}")
     check_document(document, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=name)
@@ -185,7 +187,9 @@ def delete_policy(account: Account, ref: str, *, force: bool = False) -> list[st
     return removed
 
 
-def create_version(account: Account, ref: str, document: str, *, set_default: bool = False) -> tuple[CustomerPolicy, str]:
+def create_version(
+    account: Account, ref: str, document: str, *, set_default: bool = False
+) -> tuple[CustomerPolicy, str]:
     policy = get_customer(account, ref)
     if len(policy.versions) >= quotas.VERSIONS_PER_POLICY:
         raise limit_exceeded(
@@ -289,7 +293,9 @@ def delete_inline(inline: dict[str, str], name: str, entity: str) -> None:
     del inline[name]
 
 
-def list_refs(account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/") -> list[PolicyRef]:
+def list_refs(
+    account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/"
+) -> list[PolicyRef]:
     """ListPolicies: AWS's managed policies and/or the account's own, filtered."""
     refs: list[PolicyRef] = []
     if scope in ("All", "Local"):

@@ -19,7 +19,9 @@ def apply_tags(tags: dict[str, str], new: dict[str, str]) -> None:
         if not 1 <= len(key) <= quotas.TAG_KEY_MAX:
             raise IamError("ValidationError", f"Tag key {key!r} must be 1 to {quotas.TAG_KEY_MAX} characters.")
         if len(value) > quotas.TAG_VALUE_MAX:
-            raise IamError("ValidationError", f"Tag value for {key!r} must be at most {quotas.TAG_VALUE_MAX} characters.")
+            raise IamError(
+                "ValidationError", f"Tag value for {key!r} must be at most {quotas.TAG_VALUE_MAX} characters."
+            )
         if key.lower().startswith("aws:"):
             raise IamError("InvalidInput", f"Tag keys starting with 'aws:' are reserved for AWS ({key}).")
     merged = {**tags, **new}

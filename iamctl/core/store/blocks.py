@@ -67,7 +67,7 @@ def _item_type(tp: Any) -> type:
 
 
 def _matches(pattern: Path, path: Path) -> bool:
-    return all(p == WILD or p == k for p, k in zip(pattern, path, strict=False))
+    return all(p in (WILD, k) for p, k in zip(pattern, path, strict=False))
 
 
 def block_of(path: Path, patterns: tuple[Path, ...]) -> Path:
@@ -295,7 +295,7 @@ def sync(container: Any, new: dict) -> None:
     for key in [k for k in container if k not in new]:
         del container[key]
     for key, value in new.items():
-        old = container[key] if key in container else None
+        old = container[key] if key in container else None  # noqa: SIM401 (tomlkit subclasses dict; .get may skip its __getitem__)
         if not _is_table(value):
             if old is None or _unwrap(old) != value:
                 container[key] = toml_value(value)

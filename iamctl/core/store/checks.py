@@ -36,5 +36,6 @@ def _check_account(account: Account, where: str) -> None:
     for policy in account.policies.values():
         if policy.default_version not in policy.versions:
             raise _broken(
-                where, f"policy {policy.name} ({acct}) has default version {policy.default_version}, which does not exist."
+                where,
+                f"policy {policy.name} ({acct}) has default version {policy.default_version}, which does not exist.",
             )
