@@ -31,9 +31,8 @@ def create(
 def list_() -> None:
     """List the store's accounts (the default one is marked)."""
     data = read()
-    emit(
-        {"Accounts": [shapes_account.account(a, default=a.id == data.default_account) for a in data.accounts.values()]}
-    )
+    default = data.default_account
+    emit({"Accounts": [shapes_account.account(a, default=a.id == default) for a in data.accounts.values()]})
 
 
 @app.command("get")

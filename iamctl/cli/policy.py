@@ -51,7 +51,7 @@ def list_(
         raise UsageError(f"--scope must be All, AWS or Local, not {scope!r}.")
     _, account = read_account()
     refs = policies.list_refs(account, scope=scope, only_attached=only_attached, path_prefix=path_prefix)
-    emit({"Policies": [shapes.policy(account, r) for r in refs]})
+    emit({"Policies": [shapes.policy(account, r, listing=True) for r in refs]})
 
 
 @app.command("get")

@@ -44,7 +44,15 @@ def _query(expression: str, data: Any) -> Any:
     try:
         return jmespath.search(expression, data)
     except JMESPathError as exc:
-        raise UsageError(f"Bad value for --query {expression}: {exc}", "InvalidQuery") from None
+        raise UsageError(f"Bad value for --query {expression}: {_one_line(exc)}", "InvalidQuery") from None
+
+
+def _one_line(exc: Exception) -> str:
+    # jmespath's parse errors span three lines (message, expression, caret); an error
+    # must be one line on stderr, so say the column instead of drawing the caret.
+    first = str(exc).splitlines()[0].rstrip(":")
+    position = getattr(exc, "lex_position", None)
+    return f"{first} (column {position + 1})" if isinstance(position, int) else first
 
 
 # ---------------------------------------------------------------- text

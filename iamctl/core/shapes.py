@@ -46,40 +46,40 @@ def attached_policies(arns: list[str]) -> list[dict[str, str]]:
     return [{"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn} for arn in arns]
 
 
-def policy(account: Account, ref: PolicyRef) -> dict[str, Any]:
-    """GetPolicy / ListPolicies' Policy shape."""
+def policy(account: Account, ref: PolicyRef, *, listing: bool = False) -> dict[str, Any]:
+    """GetPolicy's Policy shape; with *listing*, ListPolicies' (which has no Description or Tags)."""
     if ref.customer is not None:
         p: CustomerPolicy = ref.customer
-        out: dict[str, Any] = {
-            "PolicyName": p.name,
-            "PolicyId": p.id,
-            "Arn": ref.arn,
-            "Path": p.path,
-            "DefaultVersionId": p.default_version,
-            "AttachmentCount": sum(len(v) for v in attachments(account, ref.arn).values()),
-            "PermissionsBoundaryUsageCount": boundary_uses(account, ref.arn),
-            "IsAttachable": True,
-            "CreateDate": p.created,
-            "UpdateDate": p.updated,
-        }
-        if p.description:
-            out["Description"] = p.description
-        if p.tags:
-            out["Tags"] = tags(p.tags)
-        return out
-    assert ref.aws is not None
-    return {
-        "PolicyName": ref.aws.name,
-        "PolicyId": stable_unique_id("policy", ref.arn),
+        policy_id, version_id, created, updated = p.id, p.default_version, p.created, p.updated
+        description, policy_tags = p.description, p.tags
+    else:
+        assert ref.aws is not None
+        policy_id, version_id = aws_policy_id(ref.arn), ref.aws.default_version_id
+        created, updated = ref.aws.create_date, ref.aws.update_date
+        description, policy_tags = None, {}
+    out: dict[str, Any] = {
+        "PolicyName": ref.name,
+        "PolicyId": policy_id,
         "Arn": ref.arn,
-        "Path": ref.aws.path,
-        "DefaultVersionId": ref.aws.default_version_id,
+        "Path": ref.path,
+        "DefaultVersionId": version_id,
         "AttachmentCount": sum(len(v) for v in attachments(account, ref.arn).values()),
         "PermissionsBoundaryUsageCount": boundary_uses(account, ref.arn),
         "IsAttachable": True,
-        "CreateDate": ref.aws.create_date,
-        "UpdateDate": ref.aws.update_date,
     }
+    if description and not listing:
+        out["Description"] = description  # AWS's order: before the dates
+    out["CreateDate"] = created
+    out["UpdateDate"] = updated
+    if policy_tags and not listing:
+        out["Tags"] = tags(policy_tags)
+    return out
+
+
+def aws_policy_id(arn: str) -> str:
+    """A stable ANPA... ID for an AWS managed policy: the shipped data (from moto) has no
+    PolicyId, and scripts expect one of AWS's form. It is not AWS's own ID."""
+    return stable_unique_id("policy", arn)
 
 
 def policy_version(document: str, version_id: str, is_default: bool, created: str | None) -> dict[str, Any]:

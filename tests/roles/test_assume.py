@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from iamctl.core import sts
-from iamctl.core.errors import IamError
 from iamctl.core.credentials.secrets_hash import verify_secret
+from iamctl.core.errors import IamError
 from iamctl.core.service import roles, users
 from tests.roles.helpers import NOW, A, B, allow, doc, store, trust, user_with
 

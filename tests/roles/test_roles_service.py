@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from iamctl.core.errors import IamError
-from iamctl.core.service import instance_profiles, quotas, roles
 from iamctl.core.model.base import to_raw
+from iamctl.core.service import instance_profiles, quotas, roles
 from iamctl.core.store.checks import check_references
 from tests.roles.helpers import A, B, allow, doc, store, trust, user_with
 

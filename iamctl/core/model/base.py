@@ -107,7 +107,7 @@ def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy
             if not plan.optional:
                 raise StoreError(f"{where} is missing '{plan.key}'.", "CorruptStore")
             kwargs[plan.attr] = None
-    if len(known) < len(raw):
+    if not raw.keys() <= known:
         unknown = sorted(set(raw) - known)
         raise StoreError(f"{where} has an unknown key '{unknown[0]}'.", "CorruptStore")
     return cls(**kwargs)

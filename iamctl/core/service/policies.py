@@ -29,6 +29,23 @@ def check_document(text: str, kind: str = "identity", max_size: int | None = Non
     from iamctl.core.policy.document import parse_policy
 
     parse_policy(text, kind=kind, policy_id=policy_id, max_size=max_size)
+    _require_version(text)
+
+
+def _require_version(text: str) -> None:
+    """Refuse a document without Version on the way in.
+
+    The evaluator reads such a document as the 2008-10-17 language (as AWS does with what
+    it already holds), but one written without Version silently loses policy variables,
+    so new documents must say which language they are in.
+    """
+    from iamctl.core.errors import malformed_policy
+    from iamctl.core.policy import jsonpos
+
+    doc, scanner = jsonpos.load(text)  # parse_policy has checked it is an object
+    if isinstance(doc, jsonpos.PosDict) and "Version" not in doc:
+        pos = scanner.position(doc.start)
+        raise malformed_policy(f'missing required element "Version" (line {pos.line}, column {pos.column}).')
 
 
 def document_size(text: str) -> int:
@@ -161,18 +178,21 @@ def delete_policy(account: Account, ref: str, *, force: bool = False) -> list[st
         raise delete_conflict("Cannot delete a policy attached to entities.")
     removed: list[str] = []
     for kind, names in attached.items():
+        if not names:
+            continue  # "roles" is always listed, but an account has roles only once that feature exists
         collection = getattr(account, kind)
         for name in names:
             collection[name].attached.remove(arn)
-            removed.append(f"detached {arn} from {kind[:-1]} {name}")
+            removed.append(f"policy {arn} attached to {kind[:-1]} {name}")
+    # Worded like users.delete's list: the CLI prints each as "removed <what>".
     for user in account.users.values():
         if user.boundary == arn:
             user.boundary = None
-            removed.append(f"removed permissions boundary {arn} from user {user.name}")
+            removed.append(f"permissions boundary {arn} of user {user.name}")
     for role in getattr(account, "roles", {}).values():
         if getattr(role, "boundary", None) == arn:
             role.boundary = None
-            removed.append(f"removed permissions boundary {arn} from role {role.name}")
+            removed.append(f"permissions boundary {arn} of role {role.name}")
     del account.policies[policy.name]
     return removed
 

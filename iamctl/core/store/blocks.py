@@ -322,7 +322,7 @@ def sync(container: Any, new: dict) -> None:
     for key in [k for k in container if k not in new]:
         del container[key]
     for key, value in new.items():
-        old = container.get(key)
+        old = container[key] if key in container else None  # noqa: SIM401 (tomlkit subclasses dict; .get may skip its __getitem__)
         if not _is_table(value):
             if old is None or _unwrap(old) != value:
                 container[key] = toml_value(value)
@@ -502,10 +502,9 @@ def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) 
         out.append(replacement)
         pos = end
     out.append(text[pos:])
-    result = "".join(out)
-    if not result.endswith("\n"):
-        result += "\n"
-    return result
+    # Blocks are patched with a blank line after them (_with_gap); at the end of the file
+    # that leaves a stray blank line after a write of the last entity, so end on one newline.
+    return "".join(out).rstrip("\n") + "\n"
 
 
 def _insertion(text: str, at: int, blocks: list[str]) -> str:

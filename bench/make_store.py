@@ -1,0 +1,153 @@
+"""Write a quota-size iamctl store, fast, by generating the TOML text directly.
+
+    python bench/make_store.py --users 5000 --groups 300 --policies 1500 --out /tmp/big.toml
+
+Users ``user1``…``userN`` each carry two tags and an inline policy and sit in a few of
+the groups ``group1``…; customer managed policies ``policy1``… are attached to users and
+groups. Two hand-written comments (one at the top, one above ``user1``) let the benchmark
+check that writes keep what people wrote. The result is loaded with ``Store(path).read()``
+before the script reports success, so it is a store iamctl opens like any other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ACCOUNT = "123456789012"
+CREATED = "2024-01-02T03:04:05+00:00"
+TOP_COMMENT = "# Quota-size benchmark store (hand-written comment at the top)."
+USER_COMMENT = "# Hand-written comment above user1: keep me."
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def unique_id(prefix: str, rng: random.Random) -> str:
+    return prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(17))
+
+
+def document(action: str, resource: str) -> str:
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]}
+    return json.dumps(doc, indent=2)
+
+
+def ml(text: str) -> str:
+    """A TOML multi-line literal string (our documents never contain ''')."""
+    return "'''\n" + text + "\n'''"
+
+
+def policy_arn(n: int) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:policy/policy{n}"
+
+
+def generate(users: int, groups: int, policies: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    out: list[str] = [
+        TOP_COMMENT,
+        "schema = 1",
+        f'default_account = "{ACCOUNT}"',
+        "",
+        f"[accounts.{ACCOUNT}]",
+        f'created = "{CREATED}"',
+        'alias = "bench-corp"',
+        "",
+    ]
+    for n in range(1, users + 1):
+        member_of = sorted(rng.sample(range(1, groups + 1), min(3, groups))) if groups else []
+        attached = sorted(rng.sample(range(1, policies + 1), min(2, policies))) if policies else []
+        if n == 1:
+            out.append(USER_COMMENT)
+        out.append(f"[accounts.{ACCOUNT}.users.user{n}]")
+        out.append(f'id = "{unique_id("AIDA", rng)}"')
+        out.append(f'created = "{CREATED}"')
+        out.append(f'path = "/division{n % 10}/"')
+        if member_of:
+            out.append("groups = [" + ", ".join(f'"group{g}"' for g in member_of) + "]")
+        if attached:
+            out.append("attached = [" + ", ".join(f'"{policy_arn(p)}"' for p in attached) + "]")
+        out.append("")
+        out.append(f"[accounts.{ACCOUNT}.users.user{n}.tags]")
+        out.append(f'team = "team{n % 37}"')
+        out.append(f'cost-center = "cc{n % 101}"')
+        out.append("")
+        out.append(f"[accounts.{ACCOUNT}.users.user{n}.inline]")
+        out.append(f"Home = {ml(document('s3:GetObject', f'arn:aws:s3:::home/user{n}/*'))}")
+        out.append("")
+    for n in range(1, groups + 1):
+        out.append(f"[accounts.{ACCOUNT}.groups.group{n}]")
+        out.append(f'id = "{unique_id("AGPA", rng)}"')
+        out.append(f'created = "{CREATED}"')
+        out.append('path = "/"')
+        if policies:
+            out.append(f'attached = ["{policy_arn(rng.randint(1, policies))}"]')
+        out.append("")
+    for n in range(1, policies + 1):
+        out.append(f"[accounts.{ACCOUNT}.policies.policy{n}]")
+        out.append(f'id = "{unique_id("ANPA", rng)}"')
+        out.append(f'created = "{CREATED}"')
+        out.append(f'updated = "{CREATED}"')
+        out.append('path = "/"')
+        out.append(f'description = "Benchmark policy {n}"')
+        out.append('default_version = "v1"')
+        out.append("next_version = 2")
+        out.append("")
+        out.append(f"[accounts.{ACCOUNT}.policies.policy{n}.versions.v1]")
+        out.append(f"document = {ml(document('dynamodb:GetItem', f'arn:aws:dynamodb:*:{ACCOUNT}:table/t{n}'))}")
+        out.append(f'created = "{CREATED}"')
+        out.append("")
+    return "\n".join(out)
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def verify(path: Path, users: int, groups: int, policies: int) -> None:
+    from iamctl.core.store import Store
+
+    data = Store(path).read()
+    account = data.accounts[ACCOUNT]
+    counts = (len(account.users), len(account.groups), len(account.policies))
+    if counts != (users, groups, policies):
+        raise SystemExit(f"{path}: loaded {counts}, expected {(users, groups, policies)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--groups", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=1500)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--force", action="store_true", help="Overwrite an existing file.")
+    args = parser.parse_args(argv)
+    if args.out.exists() and not args.force:
+        parser.error(f"{args.out} exists (use --force to overwrite)")
+    started = time.perf_counter()
+    text = generate(args.users, args.groups, args.policies, args.seed)
+    write(args.out, text)
+    generated = time.perf_counter() - started
+    verify(args.out, args.users, args.groups, args.policies)
+    size = args.out.stat().st_size
+    print(
+        f"wrote {args.out}: {args.users} users, {args.groups} groups, {args.policies} policies, "
+        f"{size / 1e6:.1f} MB in {generated:.2f} s; loads with Store.read()",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

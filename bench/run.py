@@ -1,0 +1,199 @@
+"""Benchmark iamctl's commands on a 10-user store and on a quota-size store.
+
+    python bench/run.py [--runs 5] [--users 5000 --groups 300 --policies 1500]
+
+Each command runs as a separate process (``python -m iamctl``, as a script calls it),
+several times; the table gives the median wall time and the peak RSS of the slowest
+run (from ``resource.getrusage(RUSAGE_CHILDREN)`` via ``wait4``). Reads are measured
+warm (the parsed-store cache under $XDG_CACHE_HOME is valid, the normal case) and cold
+(cache removed first). After the writes, the hand-written comments must still be in the
+file. Targets: on the small store every command within 5x ``python -c pass``; on the
+quota-size store reads < 0.3 s and writes < 0.6 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import make_store  # noqa: E402
+
+SMALL_FACTOR = 5.0
+READ_TARGET = 0.3
+WRITE_TARGET = 0.6
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in KB) of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def measure(make_argv, env, runs: int, before=None) -> tuple[float, float, int]:
+    """Median wall and CPU time, max peak RSS over *runs*; make_argv(i) gives run i's argv."""
+    walls, cpus, rss = [], [], []
+    for i in range(runs):
+        if before:
+            before()
+        wall, cpu, peak = timed(make_argv(i), env)
+        walls.append(wall)
+        cpus.append(cpu)
+        rss.append(peak)
+    return statistics.median(walls), statistics.median(cpus), max(rss)
+
+
+def iamctl(*args: str) -> list[str]:
+    return [sys.executable, "-m", "iamctl", *args]
+
+
+def build_small(path: Path, env: dict[str, str], runs: int) -> None:
+    """A 10-user store made with iamctl itself (plus a comment by hand)."""
+    subprocess.run(iamctl("init", "--account-id", "123456789012"), env=env, check=True, capture_output=True)
+    from iamctl.core.service import groups, policies, users
+    from iamctl.core.store import Store
+
+    with Store(path).transaction() as data:
+        account = data.accounts["123456789012"]
+        for n in range(1, max(3, runs + 1) + 1):
+            groups.create(account, f"group{n}")
+        policies.create_policy(account, "policy1", make_store.document("s3:GetObject", "*"))
+        for n in range(1, 11):
+            users.create(account, f"user{n}", tags={"team": f"t{n}"})
+            users.put_policy(account, f"user{n}", "Home", make_store.document("s3:GetObject", "*"))
+            groups.add_user(account, "group1", f"user{n}")
+        for n in range(2, 12):
+            policies.create_policy(account, f"policy{n}", make_store.document("s3:GetObject", "*"))
+    text = path.read_text()
+    path.write_text(make_store.TOP_COMMENT + "\n" + text.replace(
+        "[accounts.123456789012.users.user1]", make_store.USER_COMMENT + "\n[accounts.123456789012.users.user1]"))
+
+
+def comments_kept(path: Path) -> bool:
+    text = path.read_text()
+    return make_store.TOP_COMMENT in text and make_store.USER_COMMENT + "\n[accounts." in text
+
+
+def bench_store(label: str, path: Path, env: dict[str, str], runs: int, n_groups: int) -> list[dict]:
+    cache = Path(env["XDG_CACHE_HOME"])
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows: list[dict] = []
+    subprocess.run(iamctl("user", "list"), env=env, check=True, capture_output=True)  # warm the cache
+    reads = {
+        "user get": lambda i: iamctl("user", "get", "user2"),
+        "user list --output json": lambda i: iamctl("user", "list", "--output", "json"),
+    }
+    for name, argv in reads.items():
+        wall, cpu, rss = measure(argv, env, runs)
+        rows.append({"store": label, "command": name, "kind": "read", "wall": wall, "cpu": cpu, "rss": rss})
+    wall, cpu, rss = measure(reads["user get"], env, max(3, runs // 2), before=drop_cache)
+    rows.append({"store": label, "command": "user get (cold cache)", "kind": "cold", "wall": wall, "cpu": cpu,
+                 "rss": rss})
+    subprocess.run(iamctl("user", "list"), env=env, check=True, capture_output=True)
+    writes = {
+        "user create": lambda i: iamctl("user", "create", f"benchuser{i}"),
+        # groups user 3 is not in yet: group2.. on the small store, high numbers on the big one
+        "group add-user": lambda i: iamctl("group", "add-user", f"group{n_groups - i}", "user3"),
+        "user attach-policy": lambda i: iamctl("user", "attach-policy", "user4", f"policy{i + 3}"),
+    }
+    for name, argv in writes.items():
+        wall, cpu, rss = measure(argv, env, runs)
+        rows.append({"store": label, "command": name, "kind": "write", "wall": wall, "cpu": cpu, "rss": rss})
+    rows.append({"store": label, "command": "comments kept", "kind": "check", "ok": comments_kept(path)})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--groups", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=1500)
+    args = parser.parse_args(argv)
+    runs = min(args.runs, 7)  # user 3 joins one group per run: stay under 10 groups per user
+
+    with tempfile.TemporaryDirectory(prefix="iamctl-bench-") as tmp:
+        tmpdir = Path(tmp)
+        base = {**os.environ, "PYTHONPATH": str(ROOT), "IAMCTL_OUTPUT": "json"}
+        for var in ("IAMCTL_ACCOUNT", "IAMCTL_STORE"):
+            base.pop(var, None)
+
+        baseline, base_cpu, base_rss = measure(lambda i: [sys.executable, "-c", "pass"], base, runs)
+        system_py = shutil.which("python3")
+        system_baseline = measure(lambda i: [system_py, "-c", "pass"], base, runs)[0] if system_py else None
+
+        small = tmpdir / "small.toml"
+        small_env = {**base, "IAMCTL_STORE": str(small), "XDG_CACHE_HOME": str(tmpdir / "cache-small")}
+        build_small(small, small_env, runs)
+
+        big = tmpdir / "big.toml"
+        # Leave room for the user-create runs: the store reaches exactly the quota.
+        users = args.users - runs
+        started = time.perf_counter()
+        make_store.write(big, make_store.generate(users, args.groups, args.policies))
+        gen = time.perf_counter() - started
+        big_env = {**base, "IAMCTL_STORE": str(big), "XDG_CACHE_HOME": str(tmpdir / "cache-big")}
+
+        rows = bench_store("10 users", small, small_env, runs, n_groups=runs + 1)
+        rows += bench_store(f"{args.users} users", big, big_env, runs, n_groups=args.groups)
+        size = big.stat().st_size
+
+    load = os.getloadavg()[0]
+    print(f"load average {load:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less so)")
+    print(f"python -c pass ({sys.executable}): {baseline * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU, "
+          f"{base_rss / 1024:.0f} MB"
+          + (f"; system {system_py} -c pass: {system_baseline * 1000:.0f} ms" if system_baseline else ""))
+    print(f"quota-size store: {args.users} users (generated with {users}, filled by the create runs), "
+          f"{args.groups} groups, {args.policies} policies, {size / 1e6:.1f} MB, generated in {gen:.2f} s")
+    print(f"{runs} runs each; median wall time, median CPU time, peak RSS; targets are on wall time\n")
+    header = f"{'store':<12} {'command':<26} {'wall':>8} {'CPU':>8} {'peak RSS':>9}  target"
+    print(header)
+    print("-" * len(header) + "-" * 16)
+    misses = 0
+    for row in rows:
+        if row["kind"] == "check":
+            verdict = "PASS" if row["ok"] else "MISS"
+            misses += verdict == "MISS"
+            print(f"{row['store']:<12} {row['command']:<26} {'':>8} {'':>8} {'':>9}  "
+                  f"hand-written comments present: {verdict}")
+            continue
+        if row["store"] == "10 users":
+            limit = SMALL_FACTOR * baseline
+            target = f"< {limit * 1000:.0f} ms (5x python -c pass)"
+        elif row["kind"] == "cold":
+            limit, target = None, "(no target: cache rebuilt)"
+        else:
+            limit = READ_TARGET if row["kind"] == "read" else WRITE_TARGET
+            target = f"< {limit * 1000:.0f} ms"
+        verdict = "" if limit is None else ("PASS" if row["wall"] < limit else "MISS")
+        misses += verdict == "MISS"
+        print(f"{row['store']:<12} {row['command']:<26} {row['wall'] * 1000:>5.0f} ms {row['cpu'] * 1000:>5.0f} ms "
+              f"{row['rss'] / 1024:>6.0f} MB"
+              f"  {target} {verdict}")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

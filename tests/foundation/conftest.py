@@ -1,0 +1,55 @@
+"""Helpers for the foundation tests: policy documents on disk, checked CLI calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ACCOUNT = "123456789012"
+
+S3_READ = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}],
+}
+
+
+@pytest.fixture
+def doc(tmp_path: Path):
+    """doc(obj_or_text, name) → path of a file holding the policy document."""
+    counter = iter(range(1_000_000))
+
+    def write(content: dict | str = S3_READ, name: str | None = None) -> str:
+        path = tmp_path / (name or f"doc{next(counter)}.json")
+        path.write_text(content if isinstance(content, str) else json.dumps(content, indent=2))
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def ok(cli, account):
+    """ok(*argv) runs the CLI in a store with account 123456789012 and asserts exit 0."""
+
+    def run(*argv: str, stdin: str | None = None):
+        result = cli(*argv, stdin=stdin)
+        assert result.code == 0, (argv, result.err)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def jcli(ok):
+    """jcli(*argv) → the JSON the command printed (exit 0 asserted)."""
+
+    def run(*argv: str, stdin: str | None = None):
+        return ok(*argv, "--output", "json", stdin=stdin).json()
+
+    return run
+
+
+def fails(result, code: int, line: str) -> None:
+    """An error: exit *code*, nothing on stdout, exactly one line *line* on stderr."""
+    assert (result.code, result.out, result.err) == (code, "", line + "\n")
