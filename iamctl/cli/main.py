@@ -70,6 +70,20 @@ def build_app(argv: list[str]) -> typer.Typer:
     return app
 
 
+def _names_a_group_only(command: object, argv: list[str]) -> bool:
+    """True for `iamctl`, `iamctl user`, `iamctl policy version`: a group with no command."""
+    if any(a in ("-h", "--help") for a in argv):
+        return False
+    for token in argv:
+        if token.startswith("-"):
+            return False
+        sub = getattr(command, "commands", {}).get(token)
+        if sub is None:
+            return False
+        command = sub
+    return bool(getattr(command, "commands", None))
+
+
 def _fail(status: int, message: str) -> int:
     print(f"iamctl: {message}", file=sys.stderr)
     return status
@@ -88,13 +102,17 @@ def run(argv: list[str]) -> int:
         return ExitStatus.OK
     try:
         app = build_app(rest)
-        result = typer.main.get_command(app).main(args=rest, prog_name="iamctl", standalone_mode=False)
+        command = typer.main.get_command(app)
+        if _names_a_group_only(command, rest):
+            # Typer renders this help to stdout as it raises; stdout is for data, so
+            # show it on stderr and call it a usage error, as for any missing argument.
+            with contextlib.redirect_stdout(sys.stderr):
+                command.main(args=[*rest, "--help"], prog_name="iamctl", standalone_mode=False)
+            return ExitStatus.USAGE
+        result = command.main(args=rest, prog_name="iamctl", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")
-    except click_exc.NoArgsIsHelpError as exc:
-        print(exc.ctx.get_help() if exc.ctx else exc.format_message(), file=sys.stderr)
-        return ExitStatus.USAGE
     except click_exc.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         return _fail(ExitStatus.USAGE, f"{exc.format_message()}{hint}")

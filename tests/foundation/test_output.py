@@ -176,8 +176,11 @@ def test_no_arguments_prints_help_and_is_a_usage_error(cli):
     assert "Exit codes" in result.out + result.err
 
 
-@pytest.mark.xfail(strict=True, reason="typer's NoArgsIsHelpError renders rich help to stdout while it is "
-                   "constructed, before main() can send it to stderr")
 def test_help_shown_for_missing_arguments_goes_to_stderr(cli):
-    result = cli("user")
-    assert result.out == ""
+    for argv in (("user",), ("policy", "version"), ()):
+        result = cli(*argv)
+        assert result.out == ""
+        assert result.code == 2
+        assert "Usage: iamctl" in result.err
+    explicit = cli("user", "--help")
+    assert explicit.code == 0 and "Usage: iamctl user" in explicit.out
