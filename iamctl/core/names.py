@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import UTC, datetime
 
 from iamctl.core.errors import IamError, validation_error
@@ -81,12 +80,16 @@ def check_account_id(account_id: str) -> str:
 
 
 def new_account_id() -> str:
+    import secrets  # here, not at the top: every command imports this module at startup
+
     # A leading zero is legal in AWS, but IDs that look like numbers read better.
     return str(secrets.randbelow(9 * 10**11) + 10**11)
 
 
 def new_unique_id(kind: str) -> str:
     """AWS-style unique ID: a 4-letter prefix and 17 base32 characters (21 in all)."""
+    import secrets
+
     return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
 
 
