@@ -10,21 +10,11 @@ policies Billing and AWSBillingReadOnlyAccess work as written).
 from __future__ import annotations
 
 from iamctl.core.model.billing import BillingData, BillingPrefs
+from iamctl.core.policy.evaluate import BILLING_ACTION_PREFIXES  # the evaluator applies the setting
 
 # Service prefixes of the Billing and Cost Management console and its fine-grained
 # actions (aws-portal is the legacy set; billing, payments, tax, invoicing,
 # purchase-orders the fine-grained ones; ce, cur, budgets the cost management pages).
-BILLING_ACTION_PREFIXES: tuple[str, ...] = (
-    "aws-portal",
-    "billing",
-    "payments",
-    "ce",
-    "cur",
-    "purchase-orders",
-    "tax",
-    "invoicing",
-    "budgets",
-)
 
 SETTING_NAME = "IAM user and role access to billing information"
 

@@ -24,19 +24,20 @@ from dataclasses import dataclass, field
 from iamctl.core.policy.conditions import Condition
 from iamctl.core.policy.document import Policy, Position, ResourceMatcher, Statement
 
-BILLING_SERVICES = frozenset(
-    {
-        "aws-portal",
-        "billing",
-        "payments",
-        "ce",
-        "cur",
-        "purchase-orders",
-        "tax",
-        "invoicing",
-        "budgets",
-    }
+# The billing console's action prefixes, which the account's "IAM user and role access to
+# billing information" setting gates (aws-portal is the legacy set).
+BILLING_ACTION_PREFIXES: tuple[str, ...] = (
+    "aws-portal",
+    "billing",
+    "payments",
+    "ce",
+    "cur",
+    "purchase-orders",
+    "tax",
+    "invoicing",
+    "budgets",
 )
+BILLING_SERVICES = frozenset(BILLING_ACTION_PREFIXES)
 # Principals whose billing access the account's "IAM user and role access to billing" gates.
 _BILLING_GATED = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
 # Principals that live in an account of the organization and so are subject to its SCPs.
