@@ -69,7 +69,9 @@ def _check_stdin_once(sources: list[str | None]) -> None:
 @app.command("principal")
 def principal(
     principal: str = typer.Argument(..., metavar="PRINCIPAL",
-                                    help="user/NAME, a user name, a user ARN, or group/NAME."),
+                                    help="A user (NAME, user/NAME or its ARN), group/NAME, an access key ID "
+                                         "(AKIA... or a session's ASIA...), a role session "
+                                         "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN."),
     action: list[str] = ACTION,
     resource: list[str] = RESOURCE,
     context: list[str] = CONTEXT,
@@ -80,10 +82,13 @@ def principal(
     """May this principal do this? Decide each action on each resource with the store's policies.
 
     The principal's inline and attached policies, its groups' policies and its permissions
-    boundary are gathered from the store, with the request context AWS would fill in
-    (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalTag/..., aws:CurrentTime ...).
-    group/NAME evaluates a group's policies as if for a member. Exit 0 when every result is
-    allowed, 1 when any is denied.
+    boundary are gathered from the store (for a role session: the role's policies, boundary
+    and session policy), with the request context AWS would fill in (aws:username,
+    aws:userid, aws:PrincipalArn, aws:PrincipalTag/..., aws:CurrentTime ...), and its
+    organization's SCPs and billing-access setting. group/NAME evaluates a group's policies
+    as if for a member. An assumed-role ARN with no recorded session is an AWS service's
+    session (an EC2 instance's) when the role trusts that service. Exit 0 when every result
+    is allowed, 1 when any is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
