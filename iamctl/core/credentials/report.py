@@ -99,10 +99,7 @@ _CERT_COLUMNS = ["false", NA, "false", NA]
 
 def root_row(account_id: str, account_created: str, root: RootUser) -> list[str]:
     has_password = root.password_hash is not None
-    if root.password_last_used:
-        last_used = root.password_last_used
-    else:
-        last_used = NO_INFORMATION if has_password else NA
+    last_used = root.password_last_used or (NO_INFORMATION if has_password else NA)
     return [
         ROOT_USER,
         root_arn(account_id),
@@ -112,7 +109,7 @@ def root_row(account_id: str, account_created: str, root: RootUser) -> list[str]
         NOT_SUPPORTED,
         NOT_SUPPORTED,
         _bool(root.mfa is not None and root.mfa.enabled is not None),
-        *_key_columns(root.access_keys),
+        *_key_columns(list(root.access_keys.values())),
         *_CERT_COLUMNS,
     ]
 

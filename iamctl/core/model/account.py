@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from iamctl.core.model.credentials import PasswordPolicy, RootUser
 from iamctl.core.model.iam import CustomerPolicy, Group, User
 
 SCHEMA_VERSION = 1
@@ -19,6 +20,8 @@ class Account:
     created: str
     name: str | None = None
     alias: str | None = None
+    password_policy: PasswordPolicy | None = None  # None: AWS's default policy applies
+    root: RootUser | None = None  # None until the root user gets a password, a key or MFA
     users: dict[str, User] = field(default_factory=dict, metadata=BLOCKS)
     groups: dict[str, Group] = field(default_factory=dict, metadata=BLOCKS)
     policies: dict[str, CustomerPolicy] = field(default_factory=dict, metadata=BLOCKS)

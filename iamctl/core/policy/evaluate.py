@@ -155,10 +155,7 @@ class _Eval:
             )
 
     def _conditions_hold(self, st: Statement) -> bool:
-        for cond in st.conditions:
-            if not cond.test(self.lookup, self.missing):
-                return False
-        return True
+        return all(cond.test(self.lookup, self.missing) for cond in st.conditions)
 
 
 def _context(request: Request) -> dict[str, Sequence[str]]:
