@@ -66,4 +66,7 @@ def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
+    from iamctl.cli import account_credentials  # password-policy, alias, root, reports ...
+
+    account_credentials.register(app)
     parent.add_typer(app, name=name, help=help)

@@ -45,8 +45,24 @@ def write_account() -> Iterator[Account]:
         yield accounts.resolve(data, current().account_selector())
 
 
+@contextlib.contextmanager
+def write_data_account() -> Iterator[tuple[StoreData, Account]]:
+    """A transaction on the current account that can also see the rest of the store
+    (access key IDs and aliases are unique store-wide)."""
+    from iamctl.core.service import accounts
+
+    with store().transaction() as data:
+        yield data, accounts.resolve(data, current().account_selector())
+
+
 def emit(data: Any) -> None:
     render.emit(current(), data)
+
+
+def emit_file(text: str) -> None:
+    """Print a file's text as-is (a CSV, an ~/.aws/credentials section ...): it has its
+    own format, so --output does not apply to it."""
+    current().stdout.write(text)
 
 
 def info(message: str) -> None:

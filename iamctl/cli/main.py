@@ -20,6 +20,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "user": ("iamctl.cli.user", "IAM users: create, list, tags, groups, policies."),
     "group": ("iamctl.cli.group", "IAM groups, members and policies."),
     "policy": ("iamctl.cli.policy", "Managed policies (AWS's and your own) and versions."),
+    "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
+    "whoami": ("iamctl.cli.whoami", "Who an access key belongs to (aws sts get-caller-identity)."),
 }
 
 HELP = """AWS IAM on your own machine.

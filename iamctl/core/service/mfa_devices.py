@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from iamctl.core.credentials import mfa
-from iamctl.core.errors import IamError, already_exists, delete_conflict, no_such_entity
+from iamctl.core.errors import already_exists, delete_conflict, no_such_entity
 from iamctl.core.model import Account
 from iamctl.core.model.credentials import MfaDevice
 
@@ -82,14 +82,3 @@ def delete(holder: Holder, who: str) -> MfaDevice:
 
 def device_json(device: MfaDevice, user_name: str | None) -> dict[str, Any]:
     return mfa.device_json(device, user_name)
-
-
-def create_json(device: MfaDevice, uri: str) -> dict[str, Any]:
-    """CreateVirtualMFADevice's VirtualMFADevice: the seed (shown this once) and the URI."""
-    return {"VirtualMFADevice": {"SerialNumber": device.serial, "Base32StringSeed": device.seed, "QRCodeURI": uri}}
-
-
-def check_code_given(code: str | None) -> str:
-    if not code:
-        raise IamError("InvalidAuthenticationCode", "An MFA code is required.")
-    return code
