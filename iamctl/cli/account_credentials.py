@@ -291,6 +291,11 @@ def root_mfa_resync(code1: str = CODE1, code2: str = CODE2) -> None:
 
 
 def register(account_app: typer.Typer) -> None:
+    # The noun's app lives for the whole process (tests run many commands in one), so
+    # add the sub-commands only once.
+    if getattr(account_app, "_credentials_added", False):
+        return
+    account_app._credentials_added = True  # type: ignore[attr-defined]
     account_app.add_typer(policy_app, name="password-policy")
     account_app.add_typer(alias_app, name="alias")
     account_app.command("signin-url")(signin_url)

@@ -218,6 +218,11 @@ def mfa_resync(user: str = USER, code1: str = CODE1, code2: str = CODE2) -> None
 
 
 def register(user_app: typer.Typer) -> None:
+    # The noun's app lives for the whole process (tests run many commands in one), so
+    # add the sub-commands only once.
+    if getattr(user_app, "_credentials_added", False):
+        return
+    user_app._credentials_added = True  # type: ignore[attr-defined]
     user_app.add_typer(password_app, name="password")
     user_app.add_typer(mfa_app, name="mfa")
     user_app.command("login")(login)
