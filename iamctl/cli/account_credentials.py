@@ -8,7 +8,6 @@ import typer
 
 from iamctl.cli import clock, secret_input
 from iamctl.cli.common import emit, emit_file, info, read_account, write_account, write_data_account
-from iamctl.cli.mfa_output import show_enrolment
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import alias as alias_rules
 from iamctl.core.credentials import password_policy as pp
@@ -251,6 +250,8 @@ def root_mfa_create() -> None:
     with write_account() as account, root_user.root_of(account) as root:
         device = mfa_devices.create(account, root, mfa_devices.ROOT_DEVICE_NAME, root_user.WHO)
         account_label = account.alias or account.id
+    from iamctl.cli.mfa_output import show_enrolment  # pyotp/segno only here
+
     show_enrolment(device, "root", account_label)
 
 

@@ -8,7 +8,6 @@ import typer
 
 from iamctl.cli import clock, secret_input
 from iamctl.cli.common import emit, info, read_account, write, write_account
-from iamctl.cli.mfa_output import show_enrolment
 from iamctl.core.model import Account, User
 from iamctl.core.service import mfa_devices, passwords, users
 
@@ -171,6 +170,8 @@ def mfa_create(
         found = users.get(account, user)
         device = mfa_devices.create(account, found, device_name or found.name, _who(found))
         account_label = account.alias or account.id
+    from iamctl.cli.mfa_output import show_enrolment  # pyotp/segno only here
+
     show_enrolment(device, found.name, account_label)
 
 

@@ -111,3 +111,20 @@ def test_last_used_before_and_after_use(iam, alice, clock) -> None:
         "UserName": "alice",
         "AccessKeyLastUsed": {"LastUsedDate": "2026-11-28T17:04:44+00:00", "ServiceName": "sts", "Region": "N/A"},
     }
+
+
+def test_as_a_script_would_run_it(account) -> None:
+    """A real process: the secret on stdout for eval, nothing else there."""
+    from tests.conftest import run_subprocess
+
+    assert run_subprocess("user", "create", "alice").code == 0
+    r = run_subprocess("key", "create", "alice", "--format", "env")
+    assert r.code == 0, r.err
+    exports = dict(line.removeprefix("export ").split("=", 1) for line in r.out.splitlines())
+    assert set(exports) == {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    r = run_subprocess("whoami", "--access-key-id", exports["AWS_ACCESS_KEY_ID"], "--secret-stdin", "--output", "json",
+                       stdin=exports["AWS_SECRET_ACCESS_KEY"] + "\n")
+    assert r.code == 0, r.err
+    assert r.out.count("arn:aws:iam::123456789012:user/alice") == 1
+    r = run_subprocess("user", "mfa", "create", "alice", "--output", "json")
+    assert r.code == 0 and r.out.lstrip().startswith("{") and "█" in r.err  # the QR code stays off stdout

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from iamctl.core.credentials import mfa
 from iamctl.core.credentials import passwords as pw
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.credentials.times import iso
@@ -18,9 +18,13 @@ from iamctl.core.model import Account, User
 from iamctl.core.model.credentials import LoginProfile
 from iamctl.core.service import users
 
-# Checked against when the user or its password does not exist, so a failed sign-in
-# costs the same scrypt either way and its timing does not tell which it was.
-_DUMMY_HASH = hash_secret("iamctl-no-such-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the user or its password does not exist, so a failed sign-in
+    costs the same scrypt either way and its timing does not tell which it was. Made on
+    first use: a hash at import would slow every command that imports this module."""
+    return hash_secret("iamctl-no-such-password")
 
 
 def _no_profile(user: User) -> IamError:
@@ -113,10 +117,10 @@ def login(account: Account, user_name: str, password: str, now: datetime, *, mfa
     try:
         user = users.get(account, user_name)
     except IamError:
-        verify_secret(password, _DUMMY_HASH)
+        verify_secret(password, _dummy_hash())
         raise _bad_credentials() from None
     profile = user.login_profile
-    if not verify_secret(password, profile.password_hash if profile else _DUMMY_HASH) or profile is None:
+    if not verify_secret(password, profile.password_hash if profile else _dummy_hash()) or profile is None:
         raise _bad_credentials()
     device = user.mfa if user.mfa is not None and user.mfa.enabled else None
     if device is not None:
@@ -125,6 +129,8 @@ def login(account: Account, user_name: str, password: str, now: datetime, *, mfa
                 "InvalidAuthenticationCode",
                 f"User {user.name} has an MFA device; sign-in needs its current code (--mfa-code).",
             )
+        from iamctl.core.credentials import mfa  # pyotp: only when a code is checked
+
         user.mfa = mfa.verify(device, mfa_code, now)
     policy = account.password_policy
     expired = pw.is_expired(profile, policy, now)
