@@ -110,8 +110,9 @@ def alias_delete(alias: str = typer.Argument(None, metavar="[ALIAS]", help="Chec
 
 
 def signin_url() -> None:
-    """The IAM users sign-in link: https://ALIAS.signin.aws.amazon.com/console (the
-    account ID in place of the alias when there is none).
+    """The IAM users sign-in link: https://ALIAS.signin.aws.amazon.com/console.
+
+    The account ID stands in place of the alias when there is none.
 
     Example: iamctl account signin-url --output text
     """
@@ -125,8 +126,9 @@ def signin_url() -> None:
 def credential_report(
     file: str = typer.Option(None, "--file", metavar="PATH", help="Write the CSV here (mode 0600) instead of stdout."),
 ) -> None:
-    """AWS's credential report CSV: root first, then every user. With --output json,
-    GetCredentialReport's shape (the CSV in base64).
+    """AWS's credential report CSV: the root user first, then every user.
+
+    With --output json, GetCredentialReport's shape (the CSV in base64).
 
     Example: iamctl account credential-report --file report.csv
     """
@@ -165,8 +167,9 @@ def summary() -> None:
 
 
 def security_status() -> None:
-    """The dashboard's security checklist, each item pass or fail with the command that
-    fixes it. Exit 1 when any item fails, so CI can gate on it.
+    """The dashboard's security checklist: pass or fail, with the fixing command.
+
+    Exit 1 when any item fails, so CI can gate on it.
 
     Example: iamctl account status --output text || echo 'fix the failing items'
     """

@@ -84,8 +84,10 @@ def password_change(
         False, "--password-stdin", help="Read two lines from stdin: the old password, then the new one."
     ),
 ) -> None:
-    """The user changes their own password (needs the old one); allowed when the password
-    policy lets users change passwords, or when a reset is required or the password expired.
+    """The user changes their own password (needs the old one).
+
+    Allowed when the password policy lets users change passwords, or when a reset is
+    required or the password has expired.
 
     Example: printf '%s\\n%s\\n' "$OLD" "$NEW" | iamctl user password change alice --password-stdin
     """
@@ -161,8 +163,10 @@ def mfa_create(
     user: str = USER,
     device_name: str = typer.Option(None, "--device-name", metavar="NAME", help="Default: the user name."),
 ) -> None:
-    """Create a virtual MFA device for a user: prints its seed and otpauth URI (shown
-    this once) and draws the QR code (on stderr when stdout is not a terminal).
+    """Create a virtual MFA device for a user; its seed is shown this once.
+
+    Prints the seed and otpauth URI and draws the QR code (on stderr when stdout is not
+    a terminal).
 
     Example: iamctl user mfa create alice --output json > alice-mfa.json
     """
