@@ -17,9 +17,14 @@ _iamctl() {
 _iamctl_words() {
     local words=""
     case "$1" in
-        "") words="account billing group init policy role simulate user whoami" ;;
-        "account") words="create delete get idp list use" ;;
+        "") words="account billing group init key policy role simulate user whoami" ;;
+        "account") words="alias create credential-report delete get idp list password-policy root signin-url status summary use" ;;
+        "account alias") words="delete get set" ;;
+        "account alias delete") words="--store --account --output --query --no-color" ;;
+        "account alias get") words="--store --account --output --query --no-color" ;;
+        "account alias set") words="--store --account --output --query --no-color" ;;
         "account create") words="--account-id --alias --name --store --account --output --query --no-color" ;;
+        "account credential-report") words="--file --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;
         "account get") words="--store --account --output --query --no-color" ;;
         "account idp") words="create-oidc create-saml delete get list" ;;
@@ -29,6 +34,29 @@ _iamctl_words() {
         "account idp get") words="--store --account --output --query --no-color" ;;
         "account idp list") words="--store --account --output --query --no-color" ;;
         "account list") words="--store --account --output --query --no-color" ;;
+        "account password-policy") words="delete get set" ;;
+        "account password-policy delete") words="--store --account --output --query --no-color" ;;
+        "account password-policy get") words="--store --account --output --query --no-color" ;;
+        "account password-policy set") words="--minimum-length --minimum-password-length --require-symbols --require-numbers --require-uppercase --require-uppercase-characters --require-lowercase --require-lowercase-characters --allow-users-to-change --allow-users-to-change-password --max-age --max-password-age --reuse-prevention --password-reuse-prevention --hard-expiry --store --account --output --query --no-color" ;;
+        "account root") words="key mfa password" ;;
+        "account root key") words="create delete list update" ;;
+        "account root key create") words="--format --profile --store --account --output --query --no-color" ;;
+        "account root key delete") words="--store --account --output --query --no-color" ;;
+        "account root key list") words="--store --account --output --query --no-color" ;;
+        "account root key update") words="--status --store --account --output --query --no-color" ;;
+        "account root mfa") words="create deactivate delete enable list resync" ;;
+        "account root mfa create") words="--store --account --output --query --no-color" ;;
+        "account root mfa deactivate") words="--store --account --output --query --no-color" ;;
+        "account root mfa delete") words="--store --account --output --query --no-color" ;;
+        "account root mfa enable") words="--code1 --code2 --store --account --output --query --no-color" ;;
+        "account root mfa list") words="--store --account --output --query --no-color" ;;
+        "account root mfa resync") words="--code1 --code2 --store --account --output --query --no-color" ;;
+        "account root password") words="delete set" ;;
+        "account root password delete") words="--store --account --output --query --no-color" ;;
+        "account root password set") words="--password-stdin --generate --store --account --output --query --no-color" ;;
+        "account signin-url") words="--store --account --output --query --no-color" ;;
+        "account status") words="--store --account --output --query --no-color" ;;
+        "account summary") words="--store --account --output --query --no-color" ;;
         "account use") words="--store --account --output --query --no-color" ;;
         "billing") words="access account accounts handshake invite invoice leave move org ou prices remove scp usage" ;;
         "billing access") words="disable enable get" ;;
@@ -85,6 +113,13 @@ _iamctl_words() {
         "group remove-user") words="--store --account --output --query --no-color" ;;
         "group update") words="--new-name --new-path --store --account --output --query --no-color" ;;
         "init") words="--account-id --alias --name --store --account --output --query --no-color" ;;
+        "key") words="create delete last-used list rotate update" ;;
+        "key create") words="--format --profile --store --account --output --query --no-color" ;;
+        "key delete") words="--store --account --output --query --no-color" ;;
+        "key last-used") words="--store --account --output --query --no-color" ;;
+        "key list") words="--store --account --output --query --no-color" ;;
+        "key rotate") words="--format --profile --store --account --output --query --no-color" ;;
+        "key update") words="--status --store --account --output --query --no-color" ;;
         "policy") words="create delete entities get list validate version" ;;
         "policy create") words="--document --description --path --tag --store --account --output --query --no-color" ;;
         "policy delete") words="--force --store --account --output --query --no-color" ;;
@@ -127,7 +162,7 @@ _iamctl_words() {
         "simulate custom") words="--policy --boundary --scp --resource-policy --session-policy --principal --action --resource --resource-account --context --at --store --account --output --query --no-color" ;;
         "simulate principal") words="--action --resource --context --resource-policy --resource-account --at --store --account --output --query --no-color" ;;
         "simulate run") words="--store --account --output --query --no-color" ;;
-        "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies put-policy set-boundary tag untag update" ;;
+        "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies login mfa password put-policy set-boundary tag untag update" ;;
         "user attach-policy") words="--store --account --output --query --no-color" ;;
         "user create") words="--path --tag --store --account --output --query --no-color" ;;
         "user delete") words="--force --store --account --output --query --no-color" ;;
@@ -139,12 +174,25 @@ _iamctl_words() {
         "user groups") words="--store --account --output --query --no-color" ;;
         "user list") words="--path-prefix --store --account --output --query --no-color" ;;
         "user list-policies") words="--store --account --output --query --no-color" ;;
+        "user login") words="--password-stdin --mfa-code --signin-url --store --account --output --query --no-color" ;;
+        "user mfa") words="create deactivate delete enable list resync" ;;
+        "user mfa create") words="--device-name --store --account --output --query --no-color" ;;
+        "user mfa deactivate") words="--store --account --output --query --no-color" ;;
+        "user mfa delete") words="--store --account --output --query --no-color" ;;
+        "user mfa enable") words="--code1 --code2 --store --account --output --query --no-color" ;;
+        "user mfa list") words="--store --account --output --query --no-color" ;;
+        "user mfa resync") words="--code1 --code2 --store --account --output --query --no-color" ;;
+        "user password") words="change delete get set" ;;
+        "user password change") words="--password-stdin --store --account --output --query --no-color" ;;
+        "user password delete") words="--store --account --output --query --no-color" ;;
+        "user password get") words="--store --account --output --query --no-color" ;;
+        "user password set") words="--password-stdin --generate --require-reset --store --account --output --query --no-color" ;;
         "user put-policy") words="--document --store --account --output --query --no-color" ;;
         "user set-boundary") words="--store --account --output --query --no-color" ;;
         "user tag") words="--store --account --output --query --no-color" ;;
         "user untag") words="--store --account --output --query --no-color" ;;
         "user update") words="--new-name --new-path --store --account --output --query --no-color" ;;
-        "whoami") words="--access-key-id --session-token --secret-access-key --at --store --account --output --query --no-color" ;;
+        "whoami") words="--access-key-id --secret-access-key --secret-stdin --session-token --at --store --account --output --query --no-color" ;;
     esac
     echo "$words"
 }

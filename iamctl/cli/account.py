@@ -64,8 +64,17 @@ def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
     info(f"Default account is now {account.id}.")
 
 
-def register(parent: typer.Typer, name: str, help: str) -> None:
-    from iamctl.cli import idp  # imported only when the account noun runs
+def _add_subcommands() -> None:
+    """Sub-commands kept in modules of their own. Done once, at import: this module is
+    imported only when the account noun runs, and the app lives for the whole process."""
+    from iamctl.cli import account_credentials, idp
 
     idp.register(app, "idp", "Identity providers (OIDC, SAML) that roles can trust.")
+    account_credentials.register(app)  # password-policy, alias, root, reports ...
+
+
+_add_subcommands()
+
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
     parent.add_typer(app, name=name, help=help)

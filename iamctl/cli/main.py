@@ -24,6 +24,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "whoami": ("iamctl.cli.whoami", "Who a set of credentials belongs to (sts get-caller-identity)."),
     "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
     "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
+    "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
 }
 
 HELP = """AWS IAM on your own machine.

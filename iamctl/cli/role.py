@@ -236,7 +236,8 @@ def assume(
     tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Session tag (repeatable)."),
     external_id: str = typer.Option(None, "--external-id"),
     mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE",
-                                 help="Make the request MFA-authenticated (6 digits; the code is not verified)."),
+                                 help="A current code of the calling user's MFA device (makes the request "
+                                      "MFA-authenticated)."),
     source_identity: str = typer.Option(None, "--source-identity"),
     fmt: str = FORMAT,
     at: str = AT,

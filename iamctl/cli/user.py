@@ -178,4 +178,7 @@ def delete_boundary(name: str = NAME) -> None:
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
+    from iamctl.cli import user_credentials  # user password|login|mfa ...
+
+    user_credentials.register(app)
     parent.add_typer(app, name=name, help=help)

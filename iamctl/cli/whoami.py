@@ -4,28 +4,48 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli.clock import AT_HELP, now
-from iamctl.cli.common import emit, read
+from iamctl.cli import clock, secret_input
+from iamctl.cli.common import emit, read, write
 
 
 def whoami(
-    access_key_id: str = typer.Option(..., "--access-key-id", metavar="KEY_ID", help="ASIA... or AKIA..."),
+    access_key_id: str = typer.Option(..., "--access-key-id", metavar="KEY_ID",
+                                      help="An IAM user's or the root user's key (AKIA...) or a session's (ASIA...)."),
+    secret_access_key: str = typer.Option(
+        None, "--secret-access-key", metavar="SECRET", help="The secret (visible in ps and shell history)."
+    ),
+    secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the secret from one line of stdin."),
     session_token: str = typer.Option(None, "--session-token", metavar="TOKEN", help="Required for ASIA keys."),
-    secret_access_key: str = typer.Option(None, "--secret-access-key", metavar="SECRET",
-                                          help="Also check the secret, when given."),
-    at: str = typer.Option(None, "--at", metavar="TIME", help=AT_HELP),
+    at: str = typer.Option(None, "--at", metavar="TIME", help=clock.AT_HELP),
 ) -> None:
-    """Who a set of credentials belongs to (GetCallerIdentity's UserId, Account, Arn).
+    """Who a set of credentials belongs to, like aws sts get-caller-identity (UserId, Account, Arn).
 
-    A session's credentials work until they expire (ExpiredToken after that).
+    A long-term key (AKIA...) needs its secret (asked for on a terminal when neither
+    --secret-access-key nor --secret-stdin is given) and records the key's last use. A role
+    session's key (ASIA...) needs its --session-token and works until the session expires
+    (ExpiredToken after that).
 
-    Example: iamctl whoami --access-key-id "$AWS_ACCESS_KEY_ID" --session-token "$AWS_SESSION_TOKEN"
+    Example: iamctl whoami --access-key-id "$AWS_ACCESS_KEY_ID" --secret-stdin <<< "$AWS_SECRET_ACCESS_KEY"
     """
-    from iamctl.core import sts
+    if secret_access_key is not None and secret_stdin:
+        raise typer.BadParameter("give the secret one way only.", param_hint="--secret-stdin")
+    if access_key_id.startswith("ASIA"):
+        from iamctl.core import sts
 
-    identity = sts.get_caller_identity(read(), access_key_id, now(at), session_token=session_token,
-                                       secret=secret_access_key)
-    emit({"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn})
+        identity = sts.get_caller_identity(read(), access_key_id, clock.now(at), session_token=session_token,
+                                           secret=secret_access_key)
+        emit({"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn})
+        return
+    from iamctl.core.service import access_keys
+
+    secret = secret_access_key
+    if secret is None:
+        secret = secret_input.read("secret access key", "--secret-stdin", use_stdin=secret_stdin)
+    # A transaction, because a success notes the key's last use (at most every 15 minutes,
+    # so most calls find nothing to write).
+    with write() as data:
+        identity = access_keys.caller_identity(data, access_key_id, secret, clock.now(at))
+    emit(identity)
 
 
 def register(app: typer.Typer, name: str, help: str) -> None:

@@ -86,11 +86,17 @@ def new_account_id() -> str:
     return str(secrets.randbelow(9 * 10**11) + 10**11)
 
 
+# Unique IDs of users, groups, roles ... are 21 characters; access key IDs (long-term AKIA
+# and temporary ASIA) are 20, as AWS makes them.
+_KEY_KINDS = ("access-key", "session-key")
+
+
 def new_unique_id(kind: str) -> str:
-    """AWS-style unique ID: a 4-letter prefix and 17 base32 characters (21 in all)."""
+    """AWS-style unique ID: a 4-letter prefix and 17 base32 characters (16 for key IDs)."""
     import secrets
 
-    return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
+    body = 16 if kind in _KEY_KINDS else 17
+    return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(body))
 
 
 def stable_unique_id(kind: str, seed: str) -> str:

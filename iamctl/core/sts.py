@@ -139,20 +139,6 @@ def _live_session(data: StoreData, access_key_id: str, now: datetime) -> tuple[A
     return found
 
 
-def _long_term_key_owner(data: StoreData, access_key_id: str) -> tuple[Account, User] | None:
-    """The user owning an AKIA key, once users have access keys in the model.
-
-    The credentials feature adds keys to users; until then there is nothing to find.
-    Kept generic (``user.access_keys`` keyed by ID) so that feature only has to fill it.
-    """
-    for account in data.accounts.values():
-        for user in account.users.values():
-            keys = getattr(user, "access_keys", None)
-            if keys and access_key_id in keys:
-                return account, user
-    return None
-
-
 def resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
     """A caller (see _resolve_caller), with what its account's organization adds: SCPs,
     the billing-access setting and aws:PrincipalOrgID / aws:PrincipalOrgPaths."""
@@ -173,10 +159,14 @@ def _resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, 
         owner, session = _live_session(data, ref, now)
         return caller_for_session(owner, owner.roles[session.role], session, now)
     if ref.startswith("AKIA"):
-        found = _long_term_key_owner(data, ref)
-        if found is None:
+        from iamctl.core.service.access_keys import key_owner
+
+        holder = key_owner(data, ref)
+        if holder is None:
             raise IamError("InvalidClientTokenId", INVALID)
-        return caller_for_user(found[0], found[1], now, mfa=mfa)
+        if holder.user is None:  # one of the root user's own keys
+            return _resolve_caller(data, holder.arn(), account, now, mfa=mfa)
+        return caller_for_user(holder.account, holder.user, now, mfa=mfa)
     if not ref.startswith("arn:"):
         user = find(account.users, ref)
         if user is None:
@@ -395,9 +385,9 @@ def assume_role(
 ) -> Issued:
     """AssumeRole as STS decides it; records the session in the role's account.
 
-    *account* is where a bare role name is looked up. *mfa_code* marks the request as
-    MFA-authenticated (aws:MultiFactorAuthPresent); iamctl checks its form only, since
-    verifying it needs the caller's MFA device.
+    *account* is where a bare role name is looked up. *mfa_code* is checked against the
+    calling user's enabled virtual MFA device (a code is used once) and makes the request
+    MFA-authenticated (aws:MultiFactorAuthPresent).
     """
     tags = dict(tags or {})
     _check_session_name(session_name)
@@ -405,6 +395,8 @@ def assume_role(
         _check_external_id(external_id)
     if mfa_code is not None and not re.fullmatch(r"\d{6}", mfa_code):
         raise validation_error("The MFA token code must be 6 digits.")
+    if mfa_code is not None:
+        _verify_mfa(caller, mfa_code, now)
     _check_session_policy(policy)
     _check_tags(tags)
     chained = caller.role is not None
@@ -446,6 +438,21 @@ def assume_role(
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
     return Issued(owner, role, session, secret, token)
+
+
+def _verify_mfa(caller: Caller, code: str, now: datetime) -> None:
+    """The code must come from the calling user's enabled MFA device, and not be a replay."""
+    from iamctl.core.credentials import mfa
+
+    device = caller.user.mfa if caller.user is not None else None
+    if device is None or not device.enabled:
+        raise IamError("AccessDenied", f"MultiFactorAuthentication failed: {caller.principal.arn} has no enabled "
+                                       "MFA device.")
+    try:
+        caller.user.mfa = mfa.verify(device, code, now)  # type: ignore[union-attr]
+    except IamError:
+        message = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+        raise IamError("AccessDenied", message) from None
 
 
 def _assume_extra(tags: dict[str, str], source_identity: str | None, mfa: bool, session: Session | None,
@@ -550,13 +557,8 @@ def get_caller_identity(
     data: StoreData, access_key_id: str, now: datetime, *, session_token: str | None = None,
     secret: str | None = None,
 ) -> Identity:
-    """GetCallerIdentity for a key: a session's (ASIA, with its token) or a user's (AKIA)."""
-    if access_key_id.startswith("AKIA"):
-        found_user = _long_term_key_owner(data, access_key_id)
-        if found_user is None:
-            raise IamError("InvalidClientTokenId", INVALID)
-        owner, user = found_user
-        return Identity(user.id, owner.id, user.arn(owner.id))
+    """GetCallerIdentity for a role session's key (ASIA..., with its token); long-term
+    keys (AKIA...) are answered by service/access_keys.caller_identity."""
     found = find_session(data, access_key_id)
     if found is None or session_token is None or not verify_secret(session_token, found[1].token_hash):
         raise IamError("InvalidClientTokenId", INVALID)

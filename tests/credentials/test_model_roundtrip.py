@@ -26,8 +26,9 @@ def roundtrip(obj: object) -> object:
 def test_root_user_roundtrip() -> None:
     root = RootUser(
         password_hash="scrypt$16384$8$1$c2FsdA$aGFzaA",
-        access_keys=[AccessKey(id="AKIAAAAAAAAAAAAAAAAA", secret_hash="scrypt$x", created=T,
-                               status="Inactive", last_used_date=T, last_used_service="s3")],
+        access_keys={"AKIAAAAAAAAAAAAAAAAA": AccessKey(
+            id="AKIAAAAAAAAAAAAAAAAA", secret_hash="scrypt$x", created=T,
+            status="Inactive", last_used_date=T, last_used_service="s3")},
         mfa=MfaDevice(serial="arn:aws:iam::123456789012:mfa/root", seed="JBSWY3DPEHPK3PXP",
                       enabled=T, last_used_counter=59_000_000, drift=-2),
     )

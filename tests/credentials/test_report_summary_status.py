@@ -42,7 +42,7 @@ def test_header_is_awss_literal_header() -> None:
 
 def test_root_row_first_with_not_supported() -> None:
     root = RootUser(password_hash="scrypt$x", mfa=MfaDevice(serial="s", seed="S", enabled=T1),
-                    access_keys=[key("AKIAROOT000000000001", T1)])
+                    access_keys={"AKIAROOT000000000001": key("AKIAROOT000000000001", T1)})
     text = report.credential_report(ACCOUNT, T0, root, [report.ReportUser("bob", "arn:b", T1)], None)
     first = rows(text)[0]
     assert first["user"] == "<root_account>"

@@ -101,8 +101,8 @@ def test_account_errors(cli, account):
     fails(cli("account", "create", "--alias", "example-corp"), 3,
           "iamctl: EntityAlreadyExists: The account alias example-corp already exists (account 123456789012).")
     fails(cli("account", "create", "--alias", "Bad_Alias"), 3,
-          "iamctl: ValidationError: The account alias 'Bad_Alias' may hold only lowercase letters, digits and "
-          "single hyphens, and must start and end with a letter or digit.")
+          "iamctl: ValidationError: The account alias 'Bad_Alias' may contain only lowercase letters, digits and "
+          "hyphens.")
     fails(cli("account", "use", "999999999999"), 3,
           "iamctl: NoSuchEntity: The account 999999999999 cannot be found in the store.")
 

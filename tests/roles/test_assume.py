@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from iamctl.core import sts
+from iamctl.core.credentials import mfa
 from iamctl.core.credentials.secrets_hash import verify_secret
 from iamctl.core.errors import IamError
-from iamctl.core.service import roles, users
+from iamctl.core.service import mfa_devices, roles, users
 from tests.roles.helpers import NOW, A, B, allow, doc, store, trust, user_with
 
 ROLE_B = f"arn:aws:iam::{B}:role/UpdateApp"
@@ -174,8 +175,14 @@ def test_mfa_condition():
     roles.update_trust(data, data.accounts[B], "UpdateApp", trust(
         {"AWS": A}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
     assert "trust policy" in _refused(data, "david", ROLE_B)
-    issued = _assume(data, "david", ROLE_B, mfa_code="123456")
+    # A code needs an enabled device of the caller's own.
+    assert "no enabled MFA device" in _refused(data, "david", ROLE_B, mfa_code="123456")
+    code = _with_mfa(data, "david")
+    wrong = "000000" if code != "000000" else "111111"
+    assert "invalid MFA one time pass code" in _refused(data, "david", ROLE_B, mfa_code=wrong)
+    issued = _assume(data, "david", ROLE_B, mfa_code=code)
     assert issued.session.mfa is True
+    assert "invalid MFA" in _refused(data, "david", ROLE_B, mfa_code=code, session_name="again")  # a replay
     with pytest.raises(IamError) as exc:
         _assume(data, "david", ROLE_B, mfa_code="12ab")
     assert exc.value.code == "ValidationError"
@@ -329,9 +336,19 @@ def test_session_name_rules(name):
 # ---------------------------------------------------------------- sessions, expiry, whoami
 
 
+def _with_mfa(data, name: str) -> str:
+    """Give user *name* of account A an enabled MFA device; return its current code."""
+    user = data.accounts[A].users[name]
+    device = mfa_devices.create(data.accounts[A], user, name, f"user {name}")
+    step = mfa.counter_at(NOW)
+    mfa_devices.enable(user, f"user {name}", mfa.code_at_counter(device.seed, step - 2),
+                       mfa.code_at_counter(device.seed, step - 1), NOW)
+    return mfa.code_at_counter(device.seed, step)
+
+
 def test_role_session_context_keys():
     data = _cross_account()
-    issued = _assume(data, "david", ROLE_B, mfa_code="123456")
+    issued = _assume(data, "david", ROLE_B, mfa_code=_with_mfa(data, "david"))
     caller = sts.resolve_caller(data, issued.session.access_key_id, data.accounts[A], NOW + timedelta(minutes=5))
     ctx = caller.context
     assert ctx["aws:PrincipalArn"] == [ROLE_B]

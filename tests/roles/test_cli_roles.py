@@ -229,7 +229,7 @@ def test_idp_commands(cli, account, tmp_path):
 
 
 def test_whoami_unknown_keys(cli, account):
-    r = cli("whoami", "--access-key-id", "AKIAIOSFODNN7EXAMPLE")
+    r = cli("whoami", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--secret-access-key", "x" * 40)
     assert (r.code, r.err) == (3, "iamctl: InvalidClientTokenId: The security token included in the request is "
                                   "invalid.\n")
     r = cli("whoami", "--access-key-id", "ASIAIOSFODNN7EXAMPLE", "--session-token", "x")

@@ -96,3 +96,17 @@ def test_recorded_session_is_evaluated_with_its_session_policy(cli, tmp_path) ->
         cli("simulate", "principal", session_arn, "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k").code
         == 0
     )
+
+
+def test_an_access_key_id_names_its_user(cli) -> None:
+    assert cli("init", "--account-id", ACCOUNT).code == 0
+    assert cli("user", "create", "exampleuser1").code == 0
+    assert cli("user", "attach-policy", "exampleuser1", "AmazonS3FullAccess").code == 0
+    key = cli("key", "create", "exampleuser1", "--output", "json").json()["AccessKey"]["AccessKeyId"]
+    r = cli("simulate", "principal", key, "--action", "s3:ListBucket", "--resource", "arn:aws:s3:::b", "--output",
+            "json")
+    assert r.code == 0, r.err
+    assert r.json()["EvaluationResults"][0]["EvalDecision"] == "allowed"
+    denied = cli("simulate", "principal", key, "--action", "rds:DescribeDBInstances")
+    assert denied.code == 1
+    assert f"User: arn:aws:iam::{ACCOUNT}:user/exampleuser1 is not authorized" in denied.err

@@ -242,10 +242,16 @@ def env_lines(new: NewAccessKey) -> str:
     )
 
 
-def credentials_file(new: NewAccessKey, profile: str = "default") -> str:
-    """A section for ~/.aws/credentials."""
+def check_profile(profile: str) -> str:
+    """A profile name that can stand in a credentials file's [section] header."""
     if not _PROFILE_RE.fullmatch(profile) or profile != profile.strip():
         raise validation_error(f"Profile name {profile!r} cannot be used in a credentials file.")
+    return profile
+
+
+def credentials_file(new: NewAccessKey, profile: str = "default") -> str:
+    """A section for ~/.aws/credentials."""
+    check_profile(profile)
     return (
         f"[{profile}]\n"
         f"aws_access_key_id = {new.key.id}\n"

@@ -16,8 +16,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import pyotp
-
 from iamctl.core.credentials.times import iso
 from iamctl.core.errors import IamError, already_exists, validation_error
 from iamctl.core.model.credentials import MfaDevice
@@ -51,6 +49,10 @@ def _invalid(detail: str = "") -> IamError:
 
 def new_seed() -> str:
     """A fresh random base32 seed (pyotp draws from ``secrets``)."""
+    # pyotp is imported here and in code_at_counter only: commands that import this
+    # module for its shapes (user mfa list ...) should not pay for it at startup.
+    import pyotp
+
     return pyotp.random_base32(length=SEED_CHARS)
 
 
@@ -94,6 +96,8 @@ def counter_at(now: datetime) -> int:
 
 
 def code_at_counter(seed: str, counter: int, digits: int = DIGITS) -> str:
+    import pyotp
+
     return pyotp.TOTP(seed, digits=digits, interval=STEP_SECONDS).generate_otp(counter)
 
 

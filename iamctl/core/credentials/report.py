@@ -109,7 +109,7 @@ def root_row(account_id: str, account_created: str, root: RootUser) -> list[str]
         NOT_SUPPORTED,
         NOT_SUPPORTED,
         _bool(root.mfa is not None and root.mfa.enabled is not None),
-        *_key_columns(root.access_keys),
+        *_key_columns(list(root.access_keys.values())),
         *_CERT_COLUMNS,
     ]
 

@@ -13,8 +13,8 @@ FIX_ROOT_MFA = "iamctl account root mfa create"
 FIX_USERS = "iamctl user create NAME"
 FIX_GROUPS = "iamctl group create NAME && iamctl group add-user NAME USER"
 FIX_PASSWORD_POLICY = (
-    "iamctl account password-policy set --minimum-password-length 14 --require-symbols "
-    "--require-numbers --require-uppercase-characters --require-lowercase-characters"
+    "iamctl account password-policy set --minimum-length 14 --require-symbols "
+    "--require-numbers --require-uppercase --require-lowercase"
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from iamctl.core.model.billing import BillingData, BillingPrefs, Handshake, Organization, UsageRecord
+from iamctl.core.model.credentials import PasswordPolicy, RootUser
 from iamctl.core.model.iam import CustomerPolicy, Group, User
 from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
@@ -22,6 +23,8 @@ class Account:
     name: str | None = None
     alias: str | None = None
     email: str | None = None  # the root user's email (Organizations' Account.Email)
+    password_policy: PasswordPolicy | None = None  # None: AWS's default policy applies
+    root: RootUser | None = None  # None until the root user gets a password, a key or MFA
     users: dict[str, User] = field(default_factory=dict, metadata=BLOCKS)
     groups: dict[str, Group] = field(default_factory=dict, metadata=BLOCKS)
     policies: dict[str, CustomerPolicy] = field(default_factory=dict, metadata=BLOCKS)

@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, (list, dict)) and not value)
+    return value is None or (isinstance(value, (list, dict, EntityMap)) and not value)
 
 
 def to_raw(obj: Any) -> Any:

@@ -17,7 +17,8 @@ INACTIVE = "Inactive"
 
 @dataclass
 class AccessKey:
-    id: str  # AKIA + 16 base32 characters
+    # AKIA + 16 base32 characters; the key of the entry in its owner's access_keys table
+    id: str = field(metadata={"from_key": True})
     secret_hash: str  # "scrypt$n$r$p$salt$hash"; the secret itself is shown once and never kept
     created: str
     status: str = ACTIVE  # "Active" | "Inactive"
@@ -74,5 +75,5 @@ class RootUser:
 
     password_hash: str | None = None
     password_last_used: str | None = None
-    access_keys: list[AccessKey] = field(default_factory=list)
+    access_keys: dict[str, AccessKey] = field(default_factory=dict)  # key ID → key, oldest first
     mfa: MfaDevice | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from iamctl.core.model.credentials import AccessKey, LoginProfile, MfaDevice
 from iamctl.core.names import iam_arn
 
 
@@ -18,6 +19,11 @@ class User:
     boundary: str | None = None  # managed policy ARN
     tags: dict[str, str] = field(default_factory=dict)
     inline: dict[str, str] = field(default_factory=dict)  # policy name → JSON text
+    # Credentials are sub-tables of the user's block: one [..access_keys.AKIA...] table per
+    # key (at most two), so a key change re-renders only this user.
+    access_keys: dict[str, AccessKey] = field(default_factory=dict)  # key ID → key, oldest first
+    login_profile: LoginProfile | None = None  # the console password
+    mfa: MfaDevice | None = None  # one virtual MFA device, as for the root user
 
     def arn(self, account_id: str) -> str:
         return iam_arn(account_id, "user", self.name, self.path)

@@ -44,6 +44,14 @@ class EntityMap(MutableMapping[str, T], Generic[T]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
+    def peek_items(self) -> Iterator[tuple[str, Any]]:
+        """(key, entity or its stored table) for every entry, converting none of them.
+
+        For scans over a quota-size collection that look at one field of each entry
+        (which user holds access key AKIA...?) and should not build 5,000 dataclasses.
+        """
+        return iter(self._items.items())
+
     def raw_items(self, to_raw: Callable[[Any], Any]) -> dict[str, Any]:
         """The stored form: untouched entries as they were, the others re-serialised."""
         return {k: (to_raw(v) if k in self._converted else v) for k, v in self._items.items()}

@@ -34,12 +34,9 @@ def create(
 
 
 def check_alias_free(data: StoreData, alias: str, owner: str | None = None) -> None:
-    from iamctl.core.service.alias_rules import check_alias
+    from iamctl.core.service.account_security import check_alias_free as check
 
-    check_alias(alias)
-    for account in data.accounts.values():
-        if account.alias == alias and account.id != owner:
-            raise already_exists(f"The account alias {alias} already exists (account {account.id}).")
+    check(data, alias, owner)
 
 
 def resolve(data: StoreData, selector: str | None) -> Account:

@@ -85,6 +85,24 @@ def _dependents(account: Account, user: User, remove: bool) -> list[str]:
     return found
 
 
+def _credentials(account: Account, user: User, remove: bool) -> list[str]:
+    """Keys, the console password and the MFA device, in DeleteUser's documented order."""
+    found: list[str] = []
+    if user.login_profile is not None:
+        found.append(f"login profile of user {user.name}")
+    found += [f"access key {key_id} of user {user.name}" for key_id in user.access_keys]
+    if user.mfa is not None:
+        found.append(f"MFA device {user.mfa.serial} of user {user.name}")
+    if remove:
+        user.login_profile = None
+        user.access_keys = {}
+        user.mfa = None
+    return found
+
+
+USER_DEPENDENTS.append(_credentials)
+
+
 def groups_of(account: Account, name: str) -> list[str]:
     return list(get(account, name).groups)
 

@@ -303,7 +303,8 @@ def render_block(bpath: Path, content: dict) -> str:
 
     def emit(path: Path, table: dict, header: bool) -> None:
         scalars = {k: v for k, v in table.items() if not _is_table(v)}
-        if header:
+        # A table holding only tables (a user's access_keys) needs no header of its own.
+        if header and (scalars or not table or path == bpath):
             out.append(f"[{_dotted(path)}]\n")
         for key, value in scalars.items():
             out.append(f"{_dotted((key,))} = {toml_value(value).as_string()}\n")

@@ -25,6 +25,7 @@ def check_references(raw: dict[str, Any], where: str) -> None:
         _check_account(account_id, account, where)
         _check_roles(account_id, account, where)
     _check_billing(raw, accounts, where)
+    _check_credentials(accounts, where)
 
 
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
@@ -140,3 +141,33 @@ def _check_organization(
         for target in policy.get("targets", []):
             if target not in targets:
                 raise _broken(where, f"{entity}: SCP {name} is attached to {target}, which is not in the organization.")
+
+
+def _check_credentials(accounts: dict[str, Any], where: str) -> None:
+    """Access key IDs are unique in the whole store (a key alone names its owner, as in
+    STS); aliases are unique in the store; MFA serials are unique in their account."""
+    key_owner: dict[str, str] = {}
+    alias_owner: dict[str, str] = {}
+    for account_id, account in accounts.items():
+        acct = f"account {account_id}"
+        alias = account.get("alias")
+        if alias is not None:
+            if alias in alias_owner:
+                raise _broken(where, f"{acct} has alias {alias}, which account {alias_owner[alias]} has too.")
+            alias_owner[alias] = account_id
+        serial_owner: dict[str, str] = {}
+        holders = [(f"the root user ({acct})", account.get("root") or {})]
+        holders += [(f"user {name} ({acct})", user) for name, user in account.get("users", {}).items()]
+        for entity, holder in holders:
+            keys = holder.get("access_keys") or {}
+            if len(keys) > 2:
+                raise _broken(where, f"{entity} has {len(keys)} access keys; the quota is 2.")
+            for key_id in keys:
+                if key_id in key_owner:
+                    raise _broken(where, f"{entity} has access key {key_id}, which {key_owner[key_id]} has too.")
+                key_owner[key_id] = entity
+            serial = (holder.get("mfa") or {}).get("serial")
+            if serial is not None:
+                if serial in serial_owner:
+                    raise _broken(where, f"{entity} has MFA device {serial}, which {serial_owner[serial]} has too.")
+                serial_owner[serial] = entity

@@ -1,0 +1,150 @@
+"""Console passwords of IAM users (login profiles) and the console sign-in check.
+
+The rules (policy checks, generation, expiry, reuse prevention, hashing) are in
+core/credentials/passwords.py; this module applies them to a user in an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from iamctl.core.credentials import passwords as pw
+from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
+from iamctl.core.credentials.times import iso
+from iamctl.core.errors import IamError, no_such_entity
+from iamctl.core.model import Account, User
+from iamctl.core.model.credentials import LoginProfile
+from iamctl.core.service import users
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the user or its password does not exist, so a failed sign-in
+    costs the same scrypt either way and its timing does not tell which it was. Made on
+    first use: a hash at import would slow every command that imports this module."""
+    return hash_secret("iamctl-no-such-password")
+
+
+def _no_profile(user: User) -> IamError:
+    return no_such_entity(f"Login Profile for User {user.name} cannot be found.")
+
+
+def get_profile(account: Account, user_name: str) -> tuple[User, LoginProfile]:
+    user = users.get(account, user_name)
+    if user.login_profile is None:
+        raise _no_profile(user)
+    return user, user.login_profile
+
+
+def set_password(
+    account: Account,
+    user_name: str,
+    password: str | None,
+    now: datetime,
+    *,
+    require_reset: bool | None = None,
+) -> tuple[User, str | None]:
+    """CreateLoginProfile or UpdateLoginProfile; with *password* None one is generated.
+
+    Returns the user and the generated password (None when the caller gave one).
+    *require_reset* None keeps the current flag on an update (off for a new profile).
+    """
+    user = users.get(account, user_name)
+    policy = account.password_policy
+    generated = pw.generate_password(policy) if password is None else None
+    chosen = generated if generated is not None else password
+    assert chosen is not None
+    if user.login_profile is None:
+        user.login_profile = pw.new_login_profile(
+            chosen, policy, now, reset_required=bool(require_reset), account_name=account.name
+        )
+    else:
+        user.login_profile = pw.set_password(
+            user.login_profile, chosen, policy, now, reset_required=require_reset, account_name=account.name
+        )
+    return user, generated
+
+
+def delete_password(account: Account, user_name: str) -> User:
+    user, _ = get_profile(account, user_name)
+    user.login_profile = None
+    return user
+
+
+def change_password(account: Account, user_name: str, old: str, new: str, now: datetime) -> User:
+    """ChangePassword by the user: allowed when the policy lets users change their own
+    password, and always when the password must be reset or has (softly) expired."""
+    user, profile = get_profile(account, user_name)
+    policy = account.password_policy
+    must_change = profile.password_reset_required or pw.is_expired(profile, policy, now)
+    if not must_change and not (policy is not None and policy.allow_users_to_change_password):
+        arn = user.arn(account.id)
+        raise IamError(
+            "AccessDenied",
+            f"User: {arn} is not authorized to perform: iam:ChangePassword on resource: {arn} "
+            "(the account's password policy does not allow users to change their own password; "
+            "set it with 'iamctl account password-policy set --allow-users-to-change').",
+        )
+    user.login_profile = pw.change_own_password(profile, old, new, policy, now)
+    return user
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A successful console sign-in, and what the console asks for next."""
+
+    user: User
+    mfa_used: bool
+    reset_required: bool
+    expired: bool
+    expires_soon: bool
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.reset_required or self.expired
+
+
+def _bad_credentials() -> IamError:
+    # The console's words; it never says whether the user or the password was wrong.
+    return IamError("AccessDenied", "Your authentication information is incorrect. Please try again.")
+
+
+def login(account: Account, user_name: str, password: str, now: datetime, *, mfa_code: str | None = None) -> SignIn:
+    """Check a console sign-in as AWS does: password, then the MFA code when a device is
+    enabled (a used code is refused), then the password's age. Records the last use."""
+    try:
+        user = users.get(account, user_name)
+    except IamError:
+        verify_secret(password, _dummy_hash())
+        raise _bad_credentials() from None
+    profile = user.login_profile
+    if not verify_secret(password, profile.password_hash if profile else _dummy_hash()) or profile is None:
+        raise _bad_credentials()
+    device = user.mfa if user.mfa is not None and user.mfa.enabled else None
+    if device is not None:
+        if not mfa_code:
+            raise IamError(
+                "InvalidAuthenticationCode",
+                f"User {user.name} has an MFA device; sign-in needs its current code (--mfa-code).",
+            )
+        from iamctl.core.credentials import mfa  # pyotp: only when a code is checked
+
+        user.mfa = mfa.verify(device, mfa_code, now)
+    policy = account.password_policy
+    expired = pw.is_expired(profile, policy, now)
+    if expired and policy is not None and policy.hard_expiry:
+        raise IamError(
+            "PasswordExpired",
+            f"The password of user {user.name} has expired and, under the account's HardExpiry "
+            "policy, only an administrator can reset it ('iamctl user password set').",
+        )
+    profile.password_last_used = iso(now)
+    return SignIn(
+        user=user,
+        mfa_used=device is not None,
+        reset_required=profile.password_reset_required,
+        expired=expired,
+        expires_soon=pw.expires_soon(profile, policy, now),
+    )

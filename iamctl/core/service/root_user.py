@@ -1,0 +1,73 @@
+"""The account's root user: its password, access keys and MFA device.
+
+``account.root`` stays None until the root user has any of them, and goes back to None
+when the last one is removed, so a store without root credentials has no [root] table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from iamctl.core.credentials import access_keys as ak
+from iamctl.core.credentials import passwords as pw
+from iamctl.core.credentials.secrets_hash import hash_secret
+from iamctl.core.errors import no_such_entity
+from iamctl.core.model import Account, StoreData
+from iamctl.core.model.credentials import AccessKey, RootUser
+from iamctl.core.service import access_keys
+
+WHO = "The root user"
+
+
+@contextmanager
+def root_of(account: Account) -> Iterator[RootUser]:
+    """The root user to read or change; an empty one is dropped afterwards."""
+    root = account.root or RootUser()
+    yield root
+    empty = root.password_hash is None and not root.access_keys and root.mfa is None
+    account.root = None if empty else root
+
+
+def set_password(account: Account, password: str | None) -> str | None:
+    """Set the root password (checked against AWS's default policy: the account password
+    policy applies to IAM users only). Returns the generated password, if one was."""
+    generated = pw.generate_password(None) if password is None else None
+    chosen = generated if generated is not None else password
+    assert chosen is not None
+    pw.check_password(chosen, None, account_name=account.name)
+    with root_of(account) as root:
+        root.password_hash = hash_secret(chosen)
+    return generated
+
+
+def delete_password(account: Account) -> None:
+    with root_of(account) as root:
+        if root.password_hash is None:
+            raise no_such_entity("The root user has no password.")
+        root.password_hash = None
+        root.password_last_used = None
+
+
+def create_key(data: StoreData, account: Account, now: datetime) -> ak.NewAccessKey:
+    with root_of(account) as root:
+        new = access_keys.unique_new_key(data, access_keys.as_list(root.access_keys), None, now)
+        root.access_keys[new.key.id] = new.key
+    return new
+
+
+def list_keys(account: Account) -> list[AccessKey]:
+    root = account.root
+    return sorted(root.access_keys.values(), key=lambda k: k.created) if root else []
+
+
+def update_key(account: Account, key_id: str, status: str) -> AccessKey:
+    with root_of(account) as root:
+        root.access_keys = access_keys.as_table(ak.set_status(access_keys.as_list(root.access_keys), key_id, status))
+        return root.access_keys[key_id]
+
+
+def delete_key(account: Account, key_id: str) -> None:
+    with root_of(account) as root:
+        root.access_keys = access_keys.as_table(ak.delete_key(access_keys.as_list(root.access_keys), key_id))
