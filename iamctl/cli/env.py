@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 OUTPUTS = ("table", "json", "text")
+# Accepted by --output only where credentials are printed (role assume): export lines.
+CREDENTIAL_OUTPUTS = ("env",)
 
 # option → (attribute, takes a value)
 GLOBAL_OPTIONS = {
@@ -91,7 +93,7 @@ def split_globals(argv: list[str]) -> tuple[Env, list[str]]:
         rest.append(arg)
         i += 1
     output = env.output or os.environ.get("IAMCTL_OUTPUT")
-    if output is not None and output not in OUTPUTS:
+    if output is not None and output not in OUTPUTS + CREDENTIAL_OUTPUTS:
         raise GlobalOptionError(f"Invalid value for '--output': {output!r} is not one of {', '.join(OUTPUTS)}.")
     return env, rest
 

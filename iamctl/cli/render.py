@@ -22,6 +22,12 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
     *data*, the JSON shape, so a query means the same in every format.
     """
     fmt = env.output_format()
+    if fmt == "env":
+        raise UsageError(
+            "--output env is only for commands that print credentials (role assume, role assume-web-identity); "
+            "use table, json or text.",
+            "InvalidOutput",
+        )
     if env.query:
         data = _query(env.query, data)
     elif readable is not None and fmt != "json":

@@ -203,6 +203,8 @@ def delete_boundary(name: str = NAME) -> None:
 def _emit_credentials(shape: dict, fmt: str | None) -> None:
     from iamctl.cli.env import current
 
+    if fmt is None and current().output_format() == "env":
+        fmt = "env"  # --output env, as the issue and aws-vault users write it
     if fmt == "env":
         # Shell lines for eval "$(...)": not a data shape emit() renders, so written here.
         c = shape["Credentials"]
@@ -219,8 +221,7 @@ def _emit_credentials(shape: dict, fmt: str | None) -> None:
 
 FORMAT = typer.Option(
     None, "--format", metavar="json|env",
-    help="env: export lines for eval \"$(...)\"; json: JSON whatever --output says. (--output is the global "
-         "table|json|text option, so env output lives here.)",
+    help="env: export lines for eval \"$(...)\" (the same as --output env); json: JSON whatever --output says.",
 )
 
 

@@ -145,11 +145,17 @@ def test_assume_cross_account_json_env_and_whoami(cli, two_accounts):
     assert [line.split("=")[0] for line in lines] == [
         "export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY", "export AWS_SESSION_TOKEN"]
     assert lines[0].startswith("export AWS_ACCESS_KEY_ID=ASIA")
+    # --output env, as the issue writes it, is the same; other commands refuse it.
+    same = cli("role", "assume", role_arn, "--as", "david", "--session-name", "third", "--output", "env", "--at", AT)
+    assert same.code == 0 and [line.split("=")[0] for line in same.out.splitlines()] == [
+        "export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY", "export AWS_SESSION_TOKEN"]
+    refused = cli("user", "list", "--output", "env")
+    assert refused.code == 2 and refused.out == "" and refused.err.startswith("iamctl: InvalidOutput: --output env")
 
     sessions = cli("--account", "prod", "role", "sessions", "UpdateApp", "--at", AT, "--output", "json")
-    assert [s["RoleSessionName"] for s in sessions.json()["Sessions"]] == ["david", "second"]
+    assert [s["RoleSessionName"] for s in sessions.json()["Sessions"]] == ["david", "second", "third"]
     pruned = cli("--account", "prod", "role", "sessions", "--at", "2024-05-02T00:00:00Z", "--output", "json")
-    assert pruned.json() == {"Sessions": []} and pruned.err == "Pruned 2 expired session(s).\n"
+    assert pruned.json() == {"Sessions": []} and pruned.err == "Pruned 3 expired session(s).\n"
 
 
 def test_assume_refused_exit_3_names_the_side(cli, two_accounts):
