@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli.common import emit, read_account, read_document, report_removed, write_account
+from iamctl.cli.common import emit, read_account, report_removed, write_account
+from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
-from iamctl.core.service import groups, policies
+from iamctl.core.service import groups, quotas
 
 app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="GROUP", help="Group name.")
-POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
 
 
 @app.command("create")
@@ -81,56 +81,7 @@ def remove_user(name: str = NAME, user: str = typer.Argument(..., metavar="USER"
         groups.remove_user(account, name, user)
 
 
-@app.command("attach-policy")
-def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Attach a managed policy (at most 10 per group)."""
-    with write_account() as account:
-        groups.attach_policy(account, name, policy)
-
-
-@app.command("detach-policy")
-def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Detach a managed policy."""
-    with write_account() as account:
-        groups.detach_policy(account, name, policy)
-
-
-@app.command("put-policy")
-def put_policy(
-    name: str = NAME,
-    policy_name: str = typer.Argument(..., metavar="POLICY_NAME"),
-    document: str = typer.Option(..., "--document", metavar="FILE|-"),
-) -> None:
-    """Add or replace an inline policy (5,120 characters in all per group, whitespace not counted)."""
-    text = read_document(document)
-    with write_account() as account:
-        groups.put_policy(account, name, policy_name, text)
-
-
-@app.command("get-policy")
-def get_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
-    """Show an inline policy (aws iam get-group-policy)."""
-    import json
-
-    _, account = read_account()
-    group = groups.get(account, name)
-    text = policies.get_inline(group.inline, policy_name, "group")
-    emit({"GroupName": group.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
-
-
-@app.command("delete-policy")
-def delete_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
-    """Delete an inline policy."""
-    with write_account() as account:
-        policies.delete_inline(groups.get(account, name).inline, policy_name, "group")
-
-
-@app.command("list-policies")
-def list_policies(name: str = NAME) -> None:
-    """A group's inline policy names and attached managed policies."""
-    _, account = read_account()
-    group = groups.get(account, name)
-    emit({"PolicyNames": list(group.inline), "AttachedPolicies": shapes.attached_policies(group.attached)})
+add_policy_commands(app, Holder("group", groups.get, quotas.GROUP_INLINE_SIZE, "AmazonEC2FullAccess", boundary=False))
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 
 import typer
 
 from iamctl.cli.clock import AT_HELP, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
-from iamctl.core import shapes, shapes_roles
+from iamctl.cli.policy_holder import Holder, add_policy_commands
+from iamctl.core import shapes_roles
 from iamctl.core.errors import UsageError
 from iamctl.core.model import Account, StoreData
-from iamctl.core.service import policies, roles
+from iamctl.core.service import quotas, roles
 
 app = typer.Typer(no_args_is_help=True)
 profiles_app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="ROLE", help="Role name.")
-POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
-POLICY_NAME = typer.Argument(..., metavar="POLICY_NAME")
 DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
 AT = typer.Option(None, "--at", metavar="TIME", help=AT_HELP)
 
@@ -135,69 +133,6 @@ def delete(
     with _write() as (_, account):
         removed = roles.delete(account, name, force=force)
     report_removed(removed)
-
-
-@app.command("attach-policy")
-def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Attach a managed policy (at most 10 per role).
-
-    Example: iamctl role attach-policy ExampleEC2Role AmazonS3FullAccess
-    """
-    with _write() as (_, account):
-        roles.attach_policy(account, name, policy)
-
-
-@app.command("detach-policy")
-def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Detach a managed policy."""
-    with _write() as (_, account):
-        roles.detach_policy(account, name, policy)
-
-
-@app.command("put-policy")
-def put_policy(name: str = NAME, policy_name: str = POLICY_NAME, document: str = DOCUMENT) -> None:
-    """Add or replace an inline policy (10,240 characters in all per role, whitespace not counted)."""
-    text = read_document(document)
-    with _write() as (_, account):
-        roles.put_policy(account, name, policy_name, text)
-
-
-@app.command("get-policy")
-def get_policy(name: str = NAME, policy_name: str = POLICY_NAME) -> None:
-    """Show an inline policy (aws iam get-role-policy)."""
-    _, account = read_account()
-    role = roles.get(account, name)
-    text = policies.get_inline(role.inline, policy_name, "role")
-    emit({"RoleName": role.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
-
-
-@app.command("delete-policy")
-def delete_policy(name: str = NAME, policy_name: str = POLICY_NAME) -> None:
-    """Delete an inline policy."""
-    with _write() as (_, account):
-        policies.delete_inline(roles.get(account, name).inline, policy_name, "role")
-
-
-@app.command("list-policies")
-def list_policies(name: str = NAME) -> None:
-    """A role's inline policy names and attached managed policies."""
-    _, account = read_account()
-    role = roles.get(account, name)
-    emit({"PolicyNames": list(role.inline), "AttachedPolicies": shapes.attached_policies(role.attached)})
-
-
-@app.command("set-boundary")
-def set_boundary(name: str = NAME, policy: str = POLICY) -> None:
-    """Set a managed policy as the role's permissions boundary."""
-    with _write() as (_, account):
-        roles.set_boundary(account, name, policy)
-
-
-@app.command("delete-boundary")
-def delete_boundary(name: str = NAME) -> None:
-    """Remove the role's permissions boundary."""
-    with _write() as (_, account):
-        roles.delete_boundary(account, name)
 
 
 def _emit_credentials(shape: dict, fmt: str | None) -> None:
@@ -393,6 +328,8 @@ def profile_delete(
 
 app.add_typer(profiles_app, name="instance-profile", help="Instance profiles: hand a role to EC2 instances.")
 
+
+add_policy_commands(app, Holder("role", roles.get, quotas.ROLE_INLINE_SIZE, "AmazonS3FullAccess", boundary=True))
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
     parent.add_typer(app, name=name, help=help)

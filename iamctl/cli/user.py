@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli.common import emit, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.cli.common import emit, parse_tags, read_account, report_removed, write_account
+from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
-from iamctl.core.service import policies, users
+from iamctl.core.service import quotas, users
 
 app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="USER", help="User name.")
-POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
-DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
 
 
 @app.command("create")
@@ -107,74 +106,7 @@ def groups(name: str = NAME) -> None:
     emit({"Groups": [shapes.group(account, account.groups[g]) for g in users.groups_of(account, name)]})
 
 
-@app.command("attach-policy")
-def attach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Attach a managed policy (at most 10 per user).
-
-    Example: iamctl user attach-policy alice AmazonS3ReadOnlyAccess
-    """
-    with write_account() as account:
-        users.attach_policy(account, name, policy)
-
-
-@app.command("detach-policy")
-def detach_policy(name: str = NAME, policy: str = POLICY) -> None:
-    """Detach a managed policy."""
-    with write_account() as account:
-        users.detach_policy(account, name, policy)
-
-
-@app.command("put-policy")
-def put_policy(
-    name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME"), document: str = DOCUMENT
-) -> None:
-    """Add or replace an inline policy (2,048 characters in all per user, whitespace not counted).
-
-    Example: iamctl user put-policy alice S3Home --document home.json
-    """
-    text = read_document(document)
-    with write_account() as account:
-        users.put_policy(account, name, policy_name, text)
-
-
-@app.command("get-policy")
-def get_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
-    """Show an inline policy (aws iam get-user-policy)."""
-    import json
-
-    _, account = read_account()
-    user = users.get(account, name)
-    text = policies.get_inline(user.inline, policy_name, "user")
-    emit({"UserName": user.name, "PolicyName": policy_name, "PolicyDocument": json.loads(text)})
-
-
-@app.command("delete-policy")
-def delete_policy(name: str = NAME, policy_name: str = typer.Argument(..., metavar="POLICY_NAME")) -> None:
-    """Delete an inline policy."""
-    with write_account() as account:
-        policies.delete_inline(users.get(account, name).inline, policy_name, "user")
-
-
-@app.command("list-policies")
-def list_policies(name: str = NAME) -> None:
-    """A user's inline policy names and attached managed policies."""
-    _, account = read_account()
-    user = users.get(account, name)
-    emit({"PolicyNames": list(user.inline), "AttachedPolicies": shapes.attached_policies(user.attached)})
-
-
-@app.command("set-boundary")
-def set_boundary(name: str = NAME, policy: str = POLICY) -> None:
-    """Set a managed policy as the user's permissions boundary."""
-    with write_account() as account:
-        users.set_boundary(account, name, policy)
-
-
-@app.command("delete-boundary")
-def delete_boundary(name: str = NAME) -> None:
-    """Remove the user's permissions boundary."""
-    with write_account() as account:
-        users.delete_boundary(account, name)
+add_policy_commands(app, Holder("user", users.get, quotas.USER_INLINE_SIZE, "AmazonS3ReadOnlyAccess", boundary=True))
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from iamctl.core import managed
 from iamctl.core.errors import IamError, delete_conflict, limit_exceeded, no_such_entity
@@ -286,6 +287,18 @@ def put_inline(inline: dict[str, str], name: str, document: str, aggregate_limit
     if others + document_size(document) > aggregate_limit:
         raise limit_exceeded(f"Maximum policy size of {aggregate_limit} bytes exceeded for {entity}.")
     inline[name] = document
+
+
+def set_boundary(account: Account, entity: Any, ref: str) -> str:
+    """Make a managed policy (AWS's or the account's) a user's or role's permissions boundary."""
+    entity.boundary = resolve(account, ref).arn
+    return entity.boundary
+
+
+def delete_boundary(entity: Any, kind: str) -> None:
+    if entity.boundary is None:
+        raise no_such_entity(f"The {kind} with name {entity.name} has no permissions boundary.")
+    entity.boundary = None
 
 
 def get_inline(inline: dict[str, str], name: str, entity: str) -> str:

@@ -139,13 +139,8 @@ def put_policy(account: Account, name: str, policy_name: str, document: str) -> 
 
 
 def set_boundary(account: Account, name: str, ref: str) -> str:
-    role = get(account, name)
-    role.boundary = policies.resolve(account, ref).arn
-    return role.boundary
+    return policies.set_boundary(account, get(account, name), ref)
 
 
 def delete_boundary(account: Account, name: str) -> None:
-    role = get(account, name)
-    if role.boundary is None:
-        raise no_such_entity(f"The role with name {role.name} has no permissions boundary.")
-    role.boundary = None
+    policies.delete_boundary(get(account, name), "role")

@@ -123,13 +123,8 @@ def put_policy(account: Account, name: str, policy_name: str, document: str) -> 
 
 
 def set_boundary(account: Account, name: str, ref: str) -> str:
-    user = get(account, name)
-    user.boundary = policies.resolve(account, ref).arn
-    return user.boundary
+    return policies.set_boundary(account, get(account, name), ref)
 
 
 def delete_boundary(account: Account, name: str) -> None:
-    user = get(account, name)
-    if user.boundary is None:
-        raise no_such_entity(f"The user with name {user.name} has no permissions boundary.")
-    user.boundary = None
+    policies.delete_boundary(get(account, name), "user")
