@@ -19,7 +19,6 @@ app = typer.Typer(no_args_is_help=True)
 profiles_app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="ROLE", help="Role name.")
-DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
 AT = typer.Option(None, "--at", metavar="TIME", help=AT_HELP)
 
 
