@@ -24,7 +24,6 @@ from functools import lru_cache
 
 from iamctl.core.billing import access, orgs, scp, tree
 from iamctl.core.model import StoreData
-from iamctl.core.model.billing import Organization
 from iamctl.core.policy.document import Policy, parse_policy
 from iamctl.core.policy.evaluate import Decision
 
@@ -61,25 +60,12 @@ def org_inputs(data: StoreData, account_id: str) -> tuple[list[list[Policy]] | N
     levels = scp.scp_levels(org, account_id)
     if levels is None:
         return None, billing_access, keys
-    labels = level_labels(org, account_id)
+    labels = scp.level_names(org, account_id)
     parsed = [
         [_parse_scp(document, f"{name} at {label}") for name, document in level]
         for level, label in zip(levels, labels, strict=True)
     ]
     return parsed, billing_access, keys
-
-
-def level_labels(org: Organization, account_id: str) -> list[str]:
-    """Names for the levels org_inputs returns: "root r-...", "OU Name (ou-...)", "account ID"."""
-    out = []
-    for level in tree.account_path(org, account_id):
-        if level == org.root_id:
-            out.append(f"root {level}")
-        elif level in org.ous:
-            out.append(f"OU {org.ous[level].name} ({level})")
-        else:
-            out.append(f"account {level}")
-    return out
 
 
 @lru_cache(maxsize=1024)
