@@ -12,7 +12,6 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,7 +49,10 @@ def is_aws_policy_ref(ref: str) -> bool:
 
 
 def _data_file(name: str) -> Traversable:
-    # importlib.resources works from a wheel, an editable install and a zip.
+    # importlib.resources works from a wheel, an editable install and a zip; imported
+    # here because every command imports this module and most never read the data.
+    from importlib import resources
+
     return resources.files("iamctl") / "data" / name
 
 
