@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", type=int, default=1500)
     args = parser.parse_args(argv)
     runs = min(args.runs, 7)  # user 3 joins one group per run: stay under 10 groups per user
+    if any(name.startswith("__editable__") for name in sys.modules):
+        print("note: this Python has an editable install, which slows every start (python -c pass "
+              "too); for numbers users will see, run with the Python of a plain `pip install .`")
 
     with tempfile.TemporaryDirectory(prefix="iamctl-bench-") as tmp:
         tmpdir = Path(tmp)

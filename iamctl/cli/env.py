@@ -33,6 +33,9 @@ class Env:
     output: str | None = None
     query: str | None = None
     no_color: bool = False
+    # The command line without global options; lets a noun skip building sub-commands
+    # that the command being run cannot need (every scripted call pays for imports).
+    argv: list[str] = field(default_factory=list)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
@@ -57,6 +60,14 @@ class Env:
     def interactive(self) -> bool:
         """Prompt only when a person is at the keyboard."""
         return self.stdin.isatty()
+
+    def runs_verb(self, noun: str, verbs: set[str]) -> bool:
+        """Could this command line be `iamctl NOUN VERB ...` for one of *verbs*? True too when
+        it names no verb of the noun (help, listings of commands, docs generation)."""
+        words = [a for a in self.argv if not a.startswith("-")]
+        if words[:1] != [noun] or len(words) < 2:
+            return True
+        return words[1] in verbs
 
     def info(self, message: str) -> None:
         print(message, file=self.stderr)
@@ -92,6 +103,7 @@ def split_globals(argv: list[str]) -> tuple[Env, list[str]]:
             continue
         rest.append(arg)
         i += 1
+    env.argv = list(rest)
     output = env.output or os.environ.get("IAMCTL_OUTPUT")
     if output is not None and output not in OUTPUTS + CREDENTIAL_OUTPUTS:
         raise GlobalOptionError(f"Invalid value for '--output': {output!r} is not one of {', '.join(OUTPUTS)}.")

@@ -109,8 +109,16 @@ def groups(name: str = NAME) -> None:
 add_policy_commands(app, Holder("user", users.get, quotas.USER_INLINE_SIZE, "AmazonS3ReadOnlyAccess", boundary=True))
 
 
-def register(parent: typer.Typer, name: str, help: str) -> None:
-    from iamctl.cli import user_credentials  # user password|login|mfa ...
+CREDENTIAL_VERBS = {"password", "login", "mfa"}
 
-    user_credentials.register(app)
+
+def register(parent: typer.Typer, name: str, help: str) -> None:
+    from iamctl.cli.env import current
+
+    # user password|login|mfa live in their own module, with crypto imports the other
+    # user commands do not need; add them only when they may be run (or listed).
+    if current().runs_verb(name, CREDENTIAL_VERBS):
+        from iamctl.cli import user_credentials
+
+        user_credentials.register(app)
     parent.add_typer(app, name=name, help=help)
