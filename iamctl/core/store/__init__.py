@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import marshal
 import os
 import sys
 import time
-import tomllib
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +55,11 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:24]
+        # Only names the cache file; a cache is used only when it matches the store's
+        # size, mtime, inode and device, so a name shared by two stores costs a rebuild,
+        # never wrong data. (crc32, not hashlib: importing hashlib costs every command.)
+        resolved = str(self.path.resolve()).encode()
+        digest = f"{zlib.crc32(resolved):08x}{len(resolved):04x}"
         self.cache_path = _cache_dir() / f"{digest}.marshal"
 
     # ------------------------------------------------------------------ reading
@@ -95,6 +98,8 @@ class Store:
         return text, raw
 
     def _parse(self, text: str) -> dict:
+        import tomllib  # only when the cache is stale: most commands never parse TOML
+
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
