@@ -55,6 +55,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from iamctl.core.policy.document import STATEMENT_ELEMENTS, TOP_ELEMENTS
+
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "iamctl" / "data"
 JSONL = DATA_DIR / "aws_managed_policies.jsonl"
@@ -83,18 +87,9 @@ REQUIRED = (
     "AWSBillingReadOnlyAccess",
 )
 
-TOP_ORDER = ("Version", "Id", "Statement")
-STATEMENT_ORDER = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
+# AWS's usual key order is the order the policy language lists its elements in.
+TOP_ORDER = TOP_ELEMENTS
+STATEMENT_ORDER = STATEMENT_ELEMENTS
 
 
 def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
