@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from iamctl.core.model.billing import BillingData, BillingPrefs, Handshake, Organization, UsageRecord
-from iamctl.core.model.credentials import PasswordPolicy, RootUser
-from iamctl.core.model.iam import CustomerPolicy, Group, User
-from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
+# Field types are only names here: base.py resolves each through the model package when
+# a store first holds such a field, so reading users never imports roles or billing.
+if TYPE_CHECKING:
+    from iamctl.core.model.billing import BillingData, BillingPrefs, Handshake, Organization, UsageRecord
+    from iamctl.core.model.credentials import PasswordPolicy, RootUser
+    from iamctl.core.model.iam import CustomerPolicy, Group, User
+    from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
 SCHEMA_VERSION = 1
 
 # A collection whose entries each get their own [table] in the file. The store rewrites
 # only the tables of entries that changed, which keeps writes fast at AWS's quota sizes.
 BLOCKS = {"blocks": True}
+# A collection of blocks whose entries hold block collections of their own.
+NESTED_BLOCKS = {"blocks": True, "nested": True}
 
 
 @dataclass
@@ -39,7 +45,7 @@ class Account:
 class StoreData:
     schema: int = SCHEMA_VERSION
     default_account: str | None = None
-    accounts: dict[str, Account] = field(default_factory=dict, metadata=BLOCKS)
+    accounts: dict[str, Account] = field(default_factory=dict, metadata=NESTED_BLOCKS)
     # Consolidated billing spans accounts, so it lives beside them rather than in one.
     # The collections sit directly on StoreData (not under a [billing] table) because the
     # store's block splicing nests blocks only through collections: each organization,
@@ -53,6 +59,8 @@ class StoreData:
     def billing(self) -> BillingData:
         """The billing collections as the billing core takes them. The view shares the
         very same mappings, so what the core changes is what the store writes."""
+        from iamctl.core.model.billing import BillingData
+
         return BillingData(
             organizations=self.organizations,
             handshakes=self.handshakes,

@@ -8,9 +8,9 @@ disk; empty and None values are left out to keep the file small and diffs quiet.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 import typing
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar
 
@@ -40,43 +40,72 @@ def to_raw(obj: Any) -> Any:
         return {k: to_raw(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [to_raw(v) for v in obj]
-    if isinstance(obj, Decimal):
+    if _is_decimal_type(type(obj)):
         return str(obj)  # money stays exact in the file
     return obj
 
 
+def _is_decimal_type(tp: Any) -> bool:
+    """Is *tp* decimal.Decimal? Only billing uses Decimal; when nothing has imported the
+    decimal module no value or field can be one, and importing it to find that out would
+    cost every command."""
+    module = sys.modules.get("decimal")
+    return module is not None and tp is module.Decimal
+
+
+class _Names(dict):
+    """The names a model module's annotations may use: its own globals first (``str``,
+    ``Decimal``), then every model class, imported on demand (see model/__init__.py)."""
+
+    def __missing__(self, name: str) -> Any:
+        from iamctl.core import model
+
+        try:
+            return getattr(model, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def field_type(cls: type, attr: str) -> Any:
+    """The type of *cls*'s field *attr*, its annotation evaluated on first use.
+
+    Annotations are strings (``from __future__ import annotations``); evaluating one can
+    import the module of the class it names, so a field is resolved only when a store
+    holds it."""
+    annotation = cls.__dataclass_fields__[attr].type  # type: ignore[attr-defined]
+    if not isinstance(annotation, str):
+        return annotation
+    module = sys.modules[cls.__module__]
+    return eval(annotation, vars(module), _Names())  # our own annotations, nothing from a user
 
 
-@dataclasses.dataclass(frozen=True)
 class _FieldPlan:
-    attr: str
-    key: str
-    type: Any
-    from_key: bool
-    blocks: bool
-    required: bool
-    optional: bool
+    """How to read one field; its type is resolved only when a value needs it."""
+
+    __slots__ = ("attr", "blocks", "from_key", "key", "owner", "required")
+
+    def __init__(self, owner: type, f: dataclasses.Field) -> None:
+        self.owner = owner
+        self.attr = f.name
+        self.key = f.metadata.get("key", f.name)
+        self.from_key = bool(f.metadata.get("from_key"))
+        self.blocks = bool(f.metadata.get("blocks"))
+        self.required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+    @property
+    def type(self) -> Any:
+        return field_type(self.owner, self.attr)
+
+    @property
+    def optional(self) -> bool:
+        return _optional(self.type)
 
 
 @cache
 def _plan(cls: type) -> tuple[_FieldPlan, ...]:
     """How to read each field of *cls*, worked out once per class."""
-    hints = _hints(cls)
-    return tuple(
-        _FieldPlan(
-            attr=f.name,
-            key=f.metadata.get("key", f.name),
-            type=hints[f.name],
-            from_key=bool(f.metadata.get("from_key")),
-            blocks=bool(f.metadata.get("blocks")),
-            required=f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-            optional=_optional(hints[f.name]),
-        )
-        for f in dataclasses.fields(cls)
-    )
+    return tuple(_FieldPlan(cls, f) for f in dataclasses.fields(cls))
 
 
 def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy: bool = False) -> T:
@@ -150,7 +179,7 @@ def _trusted_kind(tp: Any) -> tuple[str, Any]:
         return ("entities", item) if dataclasses.is_dataclass(item) else ("dict", None)
     if dataclasses.is_dataclass(tp):
         return "entity", tp
-    if tp is Decimal:
+    if _is_decimal_type(tp):
         return "decimal", None
     return "plain", None
 
@@ -166,8 +195,14 @@ def _copy_trusted(tp: Any, value: Any) -> Any:
     if kind == "entities":
         return {k: build_trusted(item, v, k) for k, v in value.items()}
     if kind == "decimal":
-        return Decimal(str(value))
+        return _decimal(str(value))
     return build_trusted(item, value)
+
+
+def _decimal(text: str) -> Any:
+    from decimal import Decimal
+
+    return Decimal(text)
 
 
 def _optional(tp: Any) -> bool:
@@ -202,9 +237,11 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
         return {k: _convert(item, v, f"{where}.{k}") for k, v in value.items()}
     if dataclasses.is_dataclass(tp):
         return from_raw(tp, value, where)
-    if tp is Decimal:
+    if _is_decimal_type(tp):
+        from decimal import InvalidOperation
+
         try:
-            return Decimal(str(value))
+            return _decimal(str(value))
         except InvalidOperation:
             raise StoreError(f"{where} must be a decimal number, not {value!r}.", "CorruptStore") from None
     if tp is bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from iamctl.core.model.credentials import AccessKey, LoginProfile, MfaDevice
 from iamctl.core.names import iam_arn
+
+if TYPE_CHECKING:  # resolved by base.py only for users that hold credentials
+    from iamctl.core.model.credentials import AccessKey, LoginProfile, MfaDevice
 
 
 @dataclass

@@ -26,6 +26,8 @@ import tomlkit
 import tomlkit.items
 from tomlkit.container import OutOfOrderTableProxy
 
+from iamctl.core.model.base import field_type
+
 Path = tuple[str, ...]
 WILD = "*"
 
@@ -39,25 +41,22 @@ class Unspliceable(Exception):
 
 @cache
 def block_patterns(root_cls: type) -> tuple[Path, ...]:
-    """Paths (with ``*`` for entity keys) of every block, longest first."""
+    """Paths (with ``*`` for entity keys) of every block, longest first.
+
+    Only collections marked ``nested`` (an account: its users, roles ... are blocks too)
+    are walked into, so working this out never imports the entity classes."""
     found: list[Path] = []
 
     def walk(cls: type, prefix: Path) -> None:
-        hints = _hints(cls)
         for f in dataclasses.fields(cls):
             if f.metadata.get("blocks"):
                 pattern = (*prefix, f.metadata.get("key", f.name), WILD)
                 found.append(pattern)
-                walk(_item_type(hints[f.name]), pattern)
+                if f.metadata.get("nested"):
+                    walk(_item_type(field_type(cls, f.name)), pattern)
 
     walk(root_cls, ())
     return tuple(sorted(found, key=len, reverse=True))
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    import typing
-
-    return typing.get_type_hints(cls)
 
 
 def _item_type(tp: Any) -> type:
