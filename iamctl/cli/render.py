@@ -122,6 +122,7 @@ def _table(env: Env, data: Any) -> None:
         no_color=not env.color(),
         force_terminal=env.color() or None,
         highlight=False,
+        emoji=False,  # data is shown as it is: a tag ":thumbs_up:" is not an emoji
         soft_wrap=False,
         width=None if env.stdout.isatty() else 200,
     )

@@ -112,6 +112,12 @@ def test_table_output_without_color(ok, three_users):
     assert "\x1b[" not in out  # stdout is not a terminal: no color
 
 
+def test_table_shows_data_as_it_is_no_markup_or_emoji(ok):
+    ok("user", "create", "alice", "--tag", "note=:thumbs_up: [bold]x[/bold]")
+    out = ok("user", "get", "alice").out
+    assert ":thumbs_up: [bold]x[/bold]" in out
+
+
 def test_an_argument_after_double_dash_is_not_a_global_option(ok):
     # "--" ends option lifting: a user literally named like an option is not taken as one
     result = ok("user", "create", "--output", "json", "--", "--store")
