@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 
@@ -93,10 +94,11 @@ _KEY_KINDS = ("access-key", "session-key")
 
 def new_unique_id(kind: str) -> str:
     """AWS-style unique ID: a 4-letter prefix and 17 base32 characters (16 for key IDs)."""
-    import secrets
-
     body = 16 if kind in _KEY_KINDS else 17
-    return ID_PREFIX[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(body))
+    # os.urandom is the CSPRNG that secrets draws from; 256 is a multiple of the alphabet's
+    # 32, so the low five bits of each byte pick a letter uniformly. (Importing secrets
+    # loads OpenSSL through hmac: ~7 ms on every command that creates something.)
+    return ID_PREFIX[kind] + "".join(_ID_ALPHABET[b & 31] for b in os.urandom(body))
 
 
 def stable_unique_id(kind: str, seed: str) -> str:
