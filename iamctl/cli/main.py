@@ -124,8 +124,16 @@ def _names_a_group_only(command: object, argv: list[str]) -> bool:
 
 
 def _fail(status: int, message: str) -> int:
-    print(f"iamctl: {message}", file=sys.stderr)
+    print(f"iamctl: {_one_line(message)}", file=sys.stderr)
     return status
+
+
+def _one_line(message: str) -> str:
+    """An error is one line, even when it quotes a value holding a newline or an escape
+    sequence that would drive the terminal: control characters are shown escaped."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
 
 
 def run(argv: list[str]) -> int:

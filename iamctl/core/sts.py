@@ -23,11 +23,11 @@ from iamctl.core.names import new_unique_id, parse_arn
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
+from iamctl.core.service.tags import check_tag
 from iamctl.core.service.trust import WELL_KNOWN_PROVIDERS, web_identity_keys
 
 _SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
-_TAG_KEY = re.compile(r"[\w\s.:/=+\-@]+")
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 _SIDE = {
     "resource": "the role's trust policy",
@@ -323,11 +323,8 @@ def _check_tags(tags: dict[str, str]) -> None:
     if len(tags) > quotas.SESSION_TAGS_MAX:
         raise validation_error(f"The number of session tags exceeds the maximum of {quotas.SESSION_TAGS_MAX}.")
     seen: set[str] = set()
-    for key, value in tags.items():
-        if not 1 <= len(key) <= quotas.TAG_KEY_MAX or not _TAG_KEY.fullmatch(key):
-            raise validation_error(f"The session tag key {key!r} is not valid.")
-        if len(value) > quotas.TAG_VALUE_MAX:
-            raise validation_error(f"The value of session tag {key!r} is longer than {quotas.TAG_VALUE_MAX}.")
+    for index, (key, value) in enumerate(tags.items(), start=1):
+        check_tag(key, value, index)
         if key.lower().startswith("aws:"):
             raise IamError("InvalidParameterValue", f"Session tag keys starting with 'aws:' are reserved ({key}).")
         if key.lower() in seen:  # tag keys are unique regardless of case

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+
+import pytest
 
 from tests.foundation.conftest import ACCOUNT, S3_READ, fails
 
@@ -181,3 +184,33 @@ def doc_text(obj) -> str:
     import json
 
     return json.dumps(obj)
+
+
+def test_tags_take_any_letter_number_or_space_and_survive_a_cold_read(jcli, ok, store_path, tmp_path):
+    # AWS's tag pattern is [\p{L}\p{Z}\p{N}_.:/=+\-@]: "𝒜" is a letter outside the BMP,
+    # which a TOML key may hold but must not write as a surrogate pair.
+    ok("user", "create", "alice", "--tag", "𝒜 key=välue 1", "--tag", "Ünï_.:/+-@=ok")
+
+    shutil.rmtree(tmp_path / "cache")  # read the file itself, not the cache
+    assert jcli("user", "get", "alice")["User"]["Tags"] == [
+        {"Key": "𝒜 key", "Value": "välue 1"}, {"Key": "Ünï_.:/+-@", "Value": "ok"}
+    ]
+    ok("user", "tag", "alice", "𝒜 key=changed")  # patching the block finds the quoted header
+    shutil.rmtree(tmp_path / "cache")
+    assert jcli("user", "get", "alice")["User"]["Tags"][0] == {"Key": "𝒜 key", "Value": "changed"}
+
+
+@pytest.mark.parametrize(("tag", "where"), [
+    ("😀=v", "tags.1.member.key"),
+    ("k=a;b", "tags.1.member.value"),
+    ("k=[x]", "tags.1.member.value"),
+    ("k=line\nbreak", "tags.1.member.value"),
+])
+def test_tags_outside_aws_pattern_are_a_validation_error(cli, ok, store_path, tag, where):
+    before = store_path.read_text()
+    result = cli("user", "create", "alice", "--tag", tag)
+    assert result.code == 3
+    assert result.err.startswith("iamctl: ValidationError: 1 validation error detected: Value ")
+    assert f"at '{where}' failed to satisfy constraint" in result.err
+    assert result.err.count("\n") == 1  # one line, even for a value holding a newline
+    assert store_path.read_text() == before

@@ -15,7 +15,6 @@ across the file, dotted keys that reach into another block), it says so with
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -203,6 +202,14 @@ def _skip_single_line_string(line: str, i: int) -> int:
     return i + 1
 
 
+def _basic_string(quoted: str) -> str:
+    """The text of a TOML basic string (its escapes are TOML's: \\U0001D49C, not JSON's)."""
+    try:
+        return tomllib.loads(f"k = {quoted}")["k"]
+    except tomllib.TOMLDecodeError as exc:
+        raise Unspliceable(f"cannot read the key {quoted}: {exc}") from None
+
+
 def parse_header(stripped: str) -> tuple[Path, bool]:
     simple = _SIMPLE_HEADER.match(stripped)
     if simple:
@@ -217,7 +224,7 @@ def parse_header(stripped: str) -> tuple[Path, bool]:
             end = i + 1
             while stripped[end] != '"':
                 end += 2 if stripped[end] == "\\" else 1
-            keys.append(json.loads(stripped[i : end + 1]))
+            keys.append(_basic_string(stripped[i : end + 1]))
             i = end + 1
         elif stripped[i] == "'":
             end = stripped.index("'", i + 1)
@@ -289,7 +296,23 @@ def toml_value(value: Any) -> Any:
 
 
 def _dotted(path: Path) -> str:
-    return ".".join(k if _BARE_KEY.fullmatch(k) else json.dumps(k) for k in path)
+    return ".".join(k if _BARE_KEY.fullmatch(k) else quoted_key(k) for k in path)
+
+
+def quoted_key(key: str) -> str:
+    """*key* as a TOML basic string. Not json.dumps: JSON writes a character outside the
+    BMP (a tag key such as "𝒜") as a surrogate pair, which TOML forbids, and leaves DEL
+    unescaped, which TOML forbids too."""
+    out = []
+    for c in key:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c < " " or c == "\x7f":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
 
 
 def _is_table(value: Any) -> bool:
