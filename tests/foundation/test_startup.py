@@ -80,12 +80,13 @@ def typing_item(tp: object) -> type:
 
 
 def _modules_loaded_by(store: str, cache: str, *argv: str) -> set[str]:
-    """The iamctl modules a fresh process has imported after running *argv*."""
+    """The modules (iamctl's and tomlkit) a fresh process has imported after running *argv*."""
     code = (
         "import sys, json\n"
         "from iamctl.cli.main import run\n"
         f"status = run({list(argv)!r})\n"
-        "print(json.dumps([status, sorted(m for m in sys.modules if m.startswith('iamctl'))]), file=sys.stderr)\n"
+        "print(json.dumps([status, sorted(m for m in sys.modules if m.startswith(('iamctl', 'tomlkit')))]), "
+        "file=sys.stderr)\n"
     )
     env = {"PYTHONPATH": str(ROOT), "IAMCTL_STORE": store, "XDG_CACHE_HOME": cache, "PATH": "/usr/bin:/bin"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
@@ -104,6 +105,26 @@ def test_a_users_only_store_never_imports_roles_credentials_or_billing(ok, store
         assert "iamctl.core.model.iam" in loaded
         for absent in ("iamctl.core.model.roles", "iamctl.core.model.credentials", "iamctl.core.model.billing"):
             assert absent not in loaded, (argv, absent)
+
+
+def test_writes_to_blocks_as_iamctl_wrote_them_need_no_tomlkit(ok, store_path, tmp_path):
+    ok("user", "create", "alice")
+    ok("group", "create", "devs")
+    cache = str(tmp_path / "cache")
+    for argv in (["user", "create", "bob"], ["group", "add-user", "devs", "alice"], ["user", "tag", "bob", "k=v"],
+                 ["user", "delete", "bob"]):
+        loaded = _modules_loaded_by(str(store_path), cache, *argv, "--output", "json")
+        assert "tomlkit" not in loaded, argv
+        assert "iamctl.core.store.blocks" in loaded
+
+
+def test_a_block_a_person_edited_is_patched_with_tomlkit_keeping_the_edit(ok, store_path, tmp_path):
+    ok("user", "create", "alice")
+    text = store_path.read_text().replace('path = "/"\n', 'path = "/"  # set by hand\n', 1)
+    store_path.write_text(text)
+    loaded = _modules_loaded_by(str(store_path), str(tmp_path / "cache"), "user", "tag", "alice", "k=v")
+    assert "tomlkit" in loaded
+    assert 'path = "/"  # set by hand\n' in store_path.read_text()
 
 
 def test_a_store_holding_roles_loads_the_roles_model_when_read(ok, store_path, tmp_path):

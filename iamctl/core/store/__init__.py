@@ -150,11 +150,14 @@ class Store:
 
     def create(self, data: StoreData) -> None:
         """Write a new store; refuse if one exists."""
-        from iamctl.core.store.blocks import block_patterns, iter_blocks, render_block
+        from iamctl.core.store.blocks import Unspliceable, block_patterns, checked_block, iter_blocks
 
         raw = to_raw(data)
         patterns = block_patterns(StoreData)
-        parts = [render_block(path, content) for path, content in iter_blocks(raw, patterns)]
+        try:
+            parts = [checked_block(path, content) for path, content in iter_blocks(raw, patterns)]
+        except Unspliceable as exc:
+            raise StoreError(f"Cannot write a store holding this data ({exc}).", "StoreWriteFailed") from None
         text = "\n".join(parts).rstrip("\n") + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
@@ -178,12 +181,23 @@ class Store:
             self._write_text(self._render(text, old_raw, new_raw), new_raw)
 
     def _render(self, text: str, old_raw: dict, new_raw: dict) -> str:
-        from iamctl.core.store.blocks import Unspliceable, block_patterns, full_rewrite, splice
+        from iamctl.core.store.blocks import Unspliceable, block_patterns, splice
 
         try:
             return splice(text, old_raw, new_raw, block_patterns(StoreData))
         except Unspliceable:
-            return full_rewrite(text, new_raw)
+            pass
+        import tomllib
+
+        from iamctl.core.store.tomlkit_edit import full_rewrite
+
+        out = full_rewrite(text, new_raw)
+        if tomllib.loads(out) != new_raw:  # never write a file that would not read back as the data
+            raise StoreError(
+                f"Cannot write this change into {self.path} without losing data; the store is unchanged.",
+                "StoreWriteFailed",
+            )
+        return out
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

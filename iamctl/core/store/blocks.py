@@ -21,11 +21,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-import tomlkit
-import tomlkit.items
-from tomlkit.container import OutOfOrderTableProxy
-
 from iamctl.core.model.base import field_type
+from iamctl.core.store import toml_text
 
 Path = tuple[str, ...]
 WILD = "*"
@@ -103,7 +100,7 @@ def nest(path: Path, content: dict) -> dict:
 
 # ---------------------------------------------------------------- reading the text
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = toml_text.BARE_KEY
 
 
 @dataclasses.dataclass
@@ -277,44 +274,6 @@ def block_spans(text: str, patterns: tuple[Path, ...]) -> dict[Path, Span]:
 # ---------------------------------------------------------------- writing
 
 
-def toml_value(value: Any) -> Any:
-    """A tomlkit item for *value*; JSON documents become readable multi-line strings."""
-    if isinstance(value, str) and "\n" in value:
-        literal = "'''" not in value and all(c == "\n" or c == "\t" or c >= " " for c in value)
-        return tomlkit.string(value, multiline=True, literal=literal)
-    if isinstance(value, dict):
-        table = tomlkit.inline_table()
-        for k, v in value.items():
-            table[k] = toml_value(v)
-        return table
-    if isinstance(value, list):
-        arr = tomlkit.array()
-        for v in value:
-            arr.append(toml_value(v))
-        return arr
-    return tomlkit.item(value)
-
-
-def _dotted(path: Path) -> str:
-    return ".".join(k if _BARE_KEY.fullmatch(k) else quoted_key(k) for k in path)
-
-
-def quoted_key(key: str) -> str:
-    """*key* as a TOML basic string. Not json.dumps: JSON writes a character outside the
-    BMP (a tag key such as "𝒜") as a surrogate pair, which TOML forbids, and leaves DEL
-    unescaped, which TOML forbids too."""
-    out = []
-    for c in key:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif c < " " or c == "\x7f":
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-
 def _is_table(value: Any) -> bool:
     return isinstance(value, dict)
 
@@ -327,9 +286,9 @@ def render_block(bpath: Path, content: dict) -> str:
         scalars = {k: v for k, v in table.items() if not _is_table(v)}
         # A table holding only tables (a user's access_keys) needs no header of its own.
         if header and (scalars or not table or path == bpath):
-            out.append(f"[{_dotted(path)}]\n")
+            out.append(f"[{toml_text.dotted(path)}]\n")
         for key, value in scalars.items():
-            out.append(f"{_dotted((key,))} = {toml_value(value).as_string()}\n")
+            out.append(f"{toml_text.key(key)} = {toml_text.value(value)}\n")
         for key, value in table.items():
             if _is_table(value):
                 if out and out[-1] != "\n":
@@ -340,51 +299,37 @@ def render_block(bpath: Path, content: dict) -> str:
     return "".join(out)
 
 
-def sync(container: Any, new: dict) -> None:
-    """Make the tomlkit *container* hold *new*, touching only what differs."""
-    for key in [k for k in container if k not in new]:
-        del container[key]
-    for key, value in new.items():
-        old = container[key] if key in container else None  # noqa: SIM401 (tomlkit subclasses dict; .get may skip its __getitem__)
-        if not _is_table(value):
-            if old is None or _unwrap(old) != value:
-                container[key] = toml_value(value)
-        elif isinstance(old, tomlkit.items.InlineTable):
-            if old.unwrap() != value:
-                container[key] = toml_value(value)
-        elif isinstance(old, (tomlkit.items.Table, OutOfOrderTableProxy)):
-            sync(old, value)
-        else:
-            container[key] = _new_table(value)
-
-
-def _new_table(value: dict) -> Any:
-    table = tomlkit.table()
-    for k, v in value.items():
-        table[k] = _new_table(v) if _is_table(v) else toml_value(v)
-    return table
-
-
-def _unwrap(item: Any) -> Any:
-    return item.unwrap() if hasattr(item, "unwrap") else item
-
-
 def patch_block(old_text: str, bpath: Path, old_content: dict, new_content: dict) -> str:
-    """New text for a changed block, keeping what a person wrote in it where possible."""
+    """New text for a changed block, keeping what a person wrote in it where possible.
+
+    A block as iamctl wrote it (no comment, no layout of a person's) is simply rendered
+    anew; only an edited one goes through tomlkit, which keeps the edits."""
     expected_old = nest(bpath, old_content) if old_content else {}
     if _loads(old_text) != expected_old:
         raise Unspliceable(f"the text of {'.'.join(bpath) or 'the top'} holds more than its block")
-    doc = tomlkit.parse(old_text)
-    node: Any = doc
-    for key in bpath:
-        node = node[key]
-    sync(node, new_content)
-    text = tomlkit.dumps(doc)
+    if old_content and old_text.rstrip("\n") + "\n" == _render_or_none(bpath, old_content):
+        return checked_block(bpath, new_content)
+    from iamctl.core.store.tomlkit_edit import patch_text
+
+    text = patch_text(old_text, bpath, new_content)
     if _loads(text) != nest(bpath, new_content):
-        text = render_block(bpath, new_content)
-        if _loads(text) != nest(bpath, new_content):
-            raise Unspliceable(f"could not render {'.'.join(bpath)}")
+        return checked_block(bpath, new_content)
     return text
+
+
+def checked_block(bpath: Path, content: dict) -> str:
+    """render_block's text, read back with tomllib to prove it holds *content*."""
+    text = _render_or_none(bpath, content)
+    if text is None or _loads(text) != nest(bpath, content):
+        raise Unspliceable(f"could not render {'.'.join(bpath)}")
+    return text
+
+
+def _render_or_none(bpath: Path, content: dict) -> str | None:
+    try:
+        return render_block(bpath, content)
+    except ValueError:  # a value toml_text cannot write
+        return None
 
 
 def _loads(text: str) -> dict:
@@ -468,7 +413,7 @@ class SpanFinder:
 
     def _targeted(self, bpath: Path) -> Span | None:
         text = self.text
-        needle = f"\n[{_dotted(bpath)}]\n"
+        needle = f"\n[{toml_text.dotted(bpath)}]\n"
         at = text.find(needle)
         if at < 0 or text.find(needle, at + 1) >= 0:
             return None
@@ -512,7 +457,7 @@ def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) 
             edits.append((span.start, span.end, _with_gap(new_text, span.end == len(text))))
         else:
             at = _insert_point(path, new_raw, finder, removed)
-            inserts.setdefault(at, []).append(render_block(path, new_blocks[path]))
+            inserts.setdefault(at, []).append(checked_block(path, new_blocks[path]))
     for at, texts in inserts.items():
         edits.append((at, at, _insertion(text, at, texts)))
     edits.sort(key=lambda e: (e[0], e[1]))
@@ -565,13 +510,3 @@ def _insert_point(path: Path, new_raw: dict, finder: SpanFinder, removed: list[P
         if ends:
             return max(ends)
     return len(finder.text)
-
-
-def full_rewrite(text: str, new_raw: dict) -> str:
-    """Slow path: parse everything with tomlkit, sync, dump, verify."""
-    doc = tomlkit.parse(text)
-    sync(doc, new_raw)
-    out = tomlkit.dumps(doc)
-    if tomllib.loads(out) != new_raw:
-        raise ValueError("the rewritten store does not hold the data it should")
-    return out
