@@ -4,12 +4,13 @@ A full tomlkit parse of a quota-size store takes seconds, so a write does not pa
 whole file. The file is cut into *blocks*: the top (schema, default account), each account's
 own table, and one block per user, group, policy ... (a ``[table]`` with its sub-tables).
 A write compares the old and new data block by block and touches only the text of blocks
-that changed: tomlkit patches the block in place (a person's comments and layout in it
-survive), new blocks are appended next to their siblings, deleted ones are cut out.
-Every patched block is re-parsed and compared with what it should hold; whenever the
-text is laid out in a way this module does not follow (array tables, an entity split
-across the file, dotted keys that reach into another block), it says so with
-``Unspliceable`` and the caller rewrites the whole document with tomlkit instead.
+that changed: a block whose text is just what iamctl would write is rendered anew
+(toml_text.py), one a person edited is patched by tomlkit so their comments and layout
+survive (tomlkit_edit.py), new blocks are inserted next to their siblings, deleted ones
+are cut out. Every written block is read back with tomllib and compared with what it
+should hold; whenever the text is laid out in a way this module does not follow (array
+tables, an entity split across the file, dotted keys that reach into another block), it
+says so with ``Unspliceable`` and the caller rewrites the whole document with tomlkit.
 """
 
 from __future__ import annotations
