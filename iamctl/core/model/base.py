@@ -11,7 +11,7 @@ import dataclasses
 import sys
 import types
 import typing
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
 from iamctl.core.errors import StoreError
@@ -83,8 +83,6 @@ def field_type(cls: type, attr: str) -> Any:
 class _FieldPlan:
     """How to read one field; its type is resolved only when a value needs it."""
 
-    __slots__ = ("attr", "blocks", "from_key", "key", "owner", "required")
-
     def __init__(self, owner: type, f: dataclasses.Field) -> None:
         self.owner = owner
         self.attr = f.name
@@ -93,7 +91,7 @@ class _FieldPlan:
         self.blocks = bool(f.metadata.get("blocks"))
         self.required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
-    @property
+    @cached_property  # once resolved, a plain attribute: read for every field of every entity
     def type(self) -> Any:
         return field_type(self.owner, self.attr)
 
