@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -222,3 +223,20 @@ def test_core_transaction_and_read(store_path, account):
     assert "bob" not in Store(store_path).read().accounts[ACCOUNT].users
     with pytest.raises(StoreError):
         Store(store_path.with_name("missing.toml")).read()
+
+
+def test_an_argument_that_is_not_utf8_is_refused_and_nothing_written(ok, store_path):
+    # The shell hands over bytes; Python keeps the ones that are not UTF-8 as lone
+    # surrogates, which no UTF-8 file can hold.
+    before = store_path.read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "iamctl", "role", "create", "web", "--trust-service", "ec2.amazonaws.com",
+         "--description", b"bad \xff byte"],
+        capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 3, proc.stderr
+    err = proc.stderr.decode()
+    assert err.startswith("iamctl: ValidationError: Not UTF-8 text (from an argument or a file?): description = ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert store_path.read_bytes() == before
+    assert [p.name for p in store_path.parent.iterdir() if p.name.endswith(".tmp")] == []

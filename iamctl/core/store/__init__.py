@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from iamctl import __version__
-from iamctl.core.errors import StoreError
+from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
 from iamctl.core.model.base import from_raw, to_raw
 from iamctl.core.store.checks import check_references
@@ -37,6 +37,19 @@ LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
 # part of what a cache must match, with iamctl's version.
 _CACHE_VERSION = f"{__version__}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def _utf8(text: str) -> bytes:
+    """The file's bytes. Text that is not UTF-8 reaches here only from an argument or a
+    document holding bytes that are not UTF-8 (Python keeps them as lone surrogates):
+    refuse it, naming the line, before anything is written."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        start = text.rfind("\n", 0, exc.start) + 1
+        end = text.find("\n", exc.end)
+        line = text[start : end if end >= 0 else len(text)].strip()
+        raise validation_error(f"Not UTF-8 text (from an argument or a file?): {line}") from None
 
 
 def default_path() -> Path:
@@ -227,12 +240,13 @@ class Store:
             os.close(fd)  # closing releases the flock
 
     def _write_text(self, text: str, raw: dict) -> None:
+        data = _utf8(text)
         directory = self.path.parent
         tmp = directory / f".{self.path.name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o600)
