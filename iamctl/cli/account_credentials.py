@@ -124,7 +124,9 @@ def signin_url() -> None:
 
 
 def credential_report(
-    file: str = typer.Option(None, "--file", metavar="PATH", help="Write the CSV here (mode 0600) instead of stdout."),
+    file: str = typer.Option(
+        None, "--file", metavar="PATH", help="Write the CSV here (mode 0600) instead of stdout ('-' is stdout)."
+    ),
 ) -> None:
     """AWS's credential report CSV: the root user first, then every user.
 
@@ -138,7 +140,7 @@ def credential_report(
 
     _, account = read_account()
     text = account_security.credential_report(account)
-    if file is not None:
+    if file is not None and file != "-":
         _write_private(file, text)
         info(f"Wrote the credential report to {file}.")
     elif current().output_format() == "json":

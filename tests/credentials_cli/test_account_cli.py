@@ -98,7 +98,7 @@ def test_alias_unique_in_the_store(iam) -> None:
 # ---------------------------------------------------------------- credential report
 
 
-def test_credential_report(iam, cli, alice, clock, tmp_path) -> None:
+def test_credential_report(iam, cli, alice, clock, tmp_path, monkeypatch) -> None:
     iam("user", "create", "bob")
     iam("key", "create", "alice")
     r = cli("account", "credential-report")
@@ -118,6 +118,9 @@ def test_credential_report(iam, cli, alice, clock, tmp_path) -> None:
     assert r.code == 0 and r.out == "" and str(target) in r.err
     assert target.read_text() == cli("account", "credential-report").out
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    monkeypatch.chdir(tmp_path)  # '-' is stdout, as for every file argument, not a file named '-'
+    r = cli("account", "credential-report", "--file", "-")
+    assert r.code == 0 and r.out.splitlines()[0] == AWS_HEADER and not (tmp_path / "-").exists()
 
     body = iam("account", "credential-report").json()
     assert body["ReportFormat"] == "text/csv" and body["GeneratedTime"] == "2026-11-28T16:04:44+00:00"
