@@ -80,9 +80,12 @@ _iamctl_words() {
         "billing org delete") words="--at --store --account --output --query --no-color" ;;
         "billing org get") words="--store --account --output --query --no-color" ;;
         "billing org roots") words="--store --account --output --query --no-color" ;;
-        "billing ou") words="create list" ;;
+        "billing ou") words="create delete get list rename" ;;
         "billing ou create") words="--parent --store --account --output --query --no-color" ;;
+        "billing ou delete") words="--store --account --output --query --no-color" ;;
+        "billing ou get") words="--store --account --output --query --no-color" ;;
         "billing ou list") words="--parent --store --account --output --query --no-color" ;;
+        "billing ou rename") words="--store --account --output --query --no-color" ;;
         "billing prices") words="--prices --store --account --output --query --no-color" ;;
         "billing remove") words="--at --store --account --output --query --no-color" ;;
         "billing scp") words="attach create delete detach get list targets update" ;;

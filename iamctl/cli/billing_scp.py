@@ -13,7 +13,7 @@ from iamctl.cli.common import emit, info, read_account, read_document, write_sto
 scp_app = typer.Typer(
     no_args_is_help=True, help="Service control policies: create, list, get, update, delete, attach, detach, targets."
 )
-ou_app = typer.Typer(no_args_is_help=True, help="Organizational units: create, list.")
+ou_app = typer.Typer(no_args_is_help=True, help="Organizational units: create, list, get, rename, delete.")
 
 SCP = typer.Argument(..., metavar="SCP", help="Policy name or p-... ID.")
 TARGET = typer.Option(..., "--target", metavar="ROOT_OR_OU_OR_ACCOUNT", help="r-..., ou-... or a 12-digit account ID.")
@@ -167,6 +167,46 @@ def ou_list(
         return
     every = [{**shapes.organizational_unit(o), "ParentId": o.parent_id} for o in org.ous.values()]
     emit({"OrganizationalUnits": every})
+
+
+@ou_app.command("get")
+def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
+    """Show an OU (aws organizations describe-organizational-unit)."""
+    from iamctl.core.billing import shapes, tree
+    from iamctl.core.service import billing as svc
+
+    data, account = read_account()
+    ou = tree.get_ou(svc.managed_org(data, account), ou_id)
+    emit({"OrganizationalUnit": shapes.organizational_unit(ou)})
+
+
+@ou_app.command("rename")
+def ou_rename(
+    ou_id: str = typer.Argument(..., metavar="OU_ID"),
+    name: str = typer.Argument(..., metavar="NEW_NAME"),
+) -> None:
+    """Rename an OU (aws organizations update-organizational-unit --name).
+
+    Example: iamctl billing ou rename ou-ab12-cdefghij Production
+    """
+    from iamctl.core.billing import shapes, tree
+    from iamctl.core.service import billing as svc
+
+    with write_store_account() as (data, account):
+        ou = tree.rename_ou(svc.managed_org(data, account), ou_id, name)
+        shape = shapes.organizational_unit(ou)
+    emit({"OrganizationalUnit": shape})
+
+
+@ou_app.command("delete")
+def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
+    """Delete an empty OU (no accounts, no child OUs); its SCP attachments go with it."""
+    from iamctl.core.billing import tree
+    from iamctl.core.service import billing as svc
+
+    with write_store_account() as (data, account):
+        tree.delete_ou(svc.managed_org(data, account), ou_id)
+    info(f"Deleted OU {ou_id}.")
 
 
 def move(

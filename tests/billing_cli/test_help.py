@@ -14,7 +14,8 @@ COMMANDS = [
     ("usage", "add"), ("usage", "list"), ("usage", "import"), ("prices",), ("invoice",),
     ("access", "enable"), ("access", "disable"), ("access", "get"),
     ("scp", "create"), ("scp", "list"), ("scp", "get"), ("scp", "update"), ("scp", "delete"),
-    ("scp", "attach"), ("scp", "detach"), ("scp", "targets"), ("ou", "create"), ("ou", "list"), ("move",),
+    ("scp", "attach"), ("scp", "detach"), ("scp", "targets"),
+    ("ou", "create"), ("ou", "list"), ("ou", "get"), ("ou", "rename"), ("ou", "delete"), ("move",),
 ]
 
 

@@ -98,6 +98,30 @@ def test_ou_and_move(cli, ok, org) -> None:
     assert wrong_source.code == 3 and "AccountNotFoundException" in wrong_source.err
 
 
+def test_ou_get_rename_delete(cli, ok, org) -> None:
+    ou = ok("billing", "ou", "create", "Sandbox", "--output", "json").json()["OrganizationalUnit"]
+    assert ok("billing", "ou", "get", ou["Id"], "--output", "json").json() == {"OrganizationalUnit": ou}
+    renamed = ok("billing", "ou", "rename", ou["Id"], "Production", "--output", "json").json()
+    assert renamed == {"OrganizationalUnit": {**ou, "Name": "Production"}}
+    ok("billing", "ou", "create", "Other")
+    dup = cli("billing", "ou", "rename", ou["Id"], "Other")
+    assert dup.code == 3 and "DuplicateOrganizationalUnitException" in dup.err
+    empty = cli("billing", "ou", "rename", ou["Id"], "")
+    assert empty.code == 3 and "InvalidInputException" in empty.err
+
+    ok("billing", "move", DEV, "--to", ou["Id"])
+    busy = cli("billing", "ou", "delete", ou["Id"])
+    assert busy.code == 3 and "OrganizationalUnitNotEmptyException" in busy.err
+    root = ok("billing", "org", "roots", "--output", "json").json()["Roots"][0]["Id"]
+    ok("billing", "move", DEV, "--to", root)
+    deleted = ok("billing", "ou", "delete", ou["Id"])
+    assert deleted.out == "" and f"Deleted OU {ou['Id']}." in deleted.err
+    gone = cli("billing", "ou", "get", ou["Id"])
+    assert gone.code == 3 and "OrganizationalUnitNotFoundException" in gone.err
+    targets = ok("billing", "scp", "targets", "FullAWSAccess", "--output", "json").json()["Targets"]
+    assert ou["Id"] not in [t["TargetId"] for t in targets]
+
+
 def test_scp_at_an_ou_through_the_cli(ok, org, store_path) -> None:
     """The issue's case end to end: an SCP attached to an OU (by the CLI) blocks a member's
     administrator; the payer's administrator keeps access."""

@@ -88,6 +88,8 @@ def create_ou(org: Organization, name: str, parent_id: str, rng: random.Random |
 
 def rename_ou(org: Organization, ou_id: str, name: str) -> OrganizationalUnit:
     ou = get_ou(org, ou_id)
+    if not 1 <= len(name) <= OU_NAME_MAX:
+        raise OrgError("InvalidInputException", f"The OU name must be 1 to {OU_NAME_MAX} characters.")
     if any(o.parent_id == ou.parent_id and o.name == name and o.id != ou_id for o in org.ous.values()):
         raise OrgError(
             "DuplicateOrganizationalUnitException",
