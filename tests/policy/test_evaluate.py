@@ -517,3 +517,17 @@ def test_trust_policy_is_required_even_in_the_same_account() -> None:
     target = f"arn:aws:iam::{A}:role/r"
     d = evaluate(req(USER, "sts:AssumeRole", target, A), PolicySet([identity], resource=trust))
     assert (d.decision, d.denied_by) == ("implicitDeny", "resource")
+
+
+def test_an_explicit_deny_is_explained_by_the_deny_not_by_an_allow_beside_it() -> None:
+    # Identity policies only (the evaluator's fast path) and with a boundary (the general
+    # path): the explanation must name the Deny that decided, not the Allow that matched too.
+    allows = pol([{"Sid": "ChangeOwn", **allow("iam:ChangePassword")}], pid="IAMUserChangePassword")
+    denies = pol([{"Sid": "NoChange", **deny("iam:ChangePassword")}], pid="NoPasswordChange")
+    everything = pol([allow("*")], kind="boundary", pid="Everything")
+    for policies in (PolicySet(identity=[allows, denies]),
+                     PolicySet(identity=[allows, denies], boundary=everything)):
+        d = evaluate(req(USER, "iam:ChangePassword"), policies)
+        assert d.decision == "explicitDeny"
+        assert d.explanation == 'Explicitly denied by identity policy NoPasswordChange statement 1 (Sid "NoChange").'
+        assert [m.policy_id for m in d.matched] == ["NoPasswordChange"]

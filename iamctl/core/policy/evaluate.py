@@ -392,7 +392,7 @@ def _identity_only(ev: _Eval, policies: list[Policy]) -> Decision:
     layer = ev.scan(policies)
     missing = list(dict.fromkeys(ev.missing)) if ev.missing else []
     if layer.denies:
-        text = f"Explicitly denied by {_cite(layer)}."
+        text = f"Explicitly denied by {_cite_denies(layer)}."
         return Decision(
             "explicitDeny", _matched(layer.denies), missing, text, "identity"
         )
@@ -558,6 +558,13 @@ def _cite(layer: _Layer | None) -> str:
     return f"{_KIND_WORDS[pol.kind]} {pol.id or '(unnamed)'} {st.label}{more}"
 
 
+def _cite_denies(layer: _Layer) -> str:
+    """Cite the layer's Deny, not an Allow that matched beside it (_cite prefers allows)."""
+    deny_only = _Layer()
+    deny_only.denies = layer.denies
+    return _cite(deny_only)
+
+
 _KIND_WORDS = {
     "identity": "identity policy",
     "resource": "resource policy",
@@ -603,10 +610,7 @@ def _explicit_deny(
     missing: list[str],
 ) -> Decision:
     denies = [h for _, lay in layers if lay is not None for h in lay.denies]
-    # Cite the Deny, not an Allow of the same layer (_cite prefers allows).
-    deny_only = _Layer()
-    deny_only.denies = layer.denies
-    text = f"Explicitly denied by {_cite(deny_only)}."
+    text = f"Explicitly denied by {_cite_denies(layer)}."
     return Decision("explicitDeny", _matched(denies), missing, text, name)
 
 
