@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, info, read_account, write, write_account
+from iamctl.cli.common import emit, info, read_account, write, write_account, write_store_account
 from iamctl.core.model import Account, User
 from iamctl.core.service import mfa_devices, passwords, users
 
@@ -86,15 +86,16 @@ def password_change(
 ) -> None:
     """The user changes their own password (needs the old one).
 
-    Allowed when the password policy lets users change passwords, or when a reset is
-    required or the password has expired.
+    Needs iam:ChangePassword on the user: from the password policy's "allow users to
+    change" or an identity policy such as IAMUserChangePassword (SCPs and boundaries
+    apply). A password that must be reset or has expired may be changed without a grant.
 
     Example: printf '%s\\n%s\\n' "$OLD" "$NEW" | iamctl user password change alice --password-stdin
     """
     old = secret_input.read("old password", "--password-stdin", use_stdin=password_stdin)
     new = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=not password_stdin)
-    with write_account() as account:
-        found = passwords.change_password(account, user, old, new, clock.now())
+    with write_store_account() as (data, account):
+        found = passwords.change_password(account, user, old, new, clock.now(), data)
         shape = login_profile_json(found)
     info(f"Password of user {found.name} changed.")
     emit(shape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from iamctl.core.credentials.passwords import SYMBOLS
@@ -101,6 +103,48 @@ def test_change_needs_policy_permission_and_old_password(iam, alice) -> None:
     assert r.code == 3 and "old password is incorrect" in r.err
     r = iam("user", "password", "change", "alice", "--password-stdin", stdin=f"{GOOD}\nN3w-Password!\n")
     assert r.code == 0, r.err
+
+
+DENY_CHANGE = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}]}
+)
+
+
+def change(iam, old: str = GOOD, new: str = "N3w-Password!"):
+    return iam("user", "password", "change", "alice", "--password-stdin", stdin=f"{old}\n{new}\n")
+
+
+def test_iam_user_change_password_grants_the_change_without_the_account_setting(iam, alice) -> None:
+    set_password(iam, "alice", GOOD)
+    denied = change(iam)
+    assert denied.code == 3 and denied.err.count("\n") == 1
+    assert "allow it with 'iamctl account password-policy set --allow-users-to-change' or by attaching " \
+           "IAMUserChangePassword" in denied.err
+    assert iam("user", "attach-policy", "alice", "IAMUserChangePassword").code == 0
+    r = change(iam)
+    assert r.code == 0, r.err
+    assert login(iam, "alice", "N3w-Password!").code == 0
+
+
+def test_an_explicit_deny_wins_over_the_account_setting_and_a_required_reset(iam, alice) -> None:
+    iam("account", "password-policy", "set", "--allow-users-to-change")
+    set_password(iam, "alice", GOOD, "--require-reset")
+    assert iam("user", "put-policy", "alice", "NoPasswordChange", "--document", "-", stdin=DENY_CHANGE).code == 0
+    r = change(iam)
+    assert r.code == 3 and r.err.startswith("iamctl: AccessDenied: User: arn:aws:iam::123456789012:user/alice")
+    assert "explicit" in r.err.lower() and "IAMUserChangePassword" not in r.err
+    assert iam("user", "delete-policy", "alice", "NoPasswordChange").code == 0
+    assert change(iam).code == 0
+
+
+def test_a_boundary_without_the_action_blocks_the_account_setting(iam, alice) -> None:
+    """The account-wide grant is a permission like any other: a permissions boundary
+    that does not allow iam:ChangePassword leaves it implicitly denied."""
+    iam("account", "password-policy", "set", "--allow-users-to-change")
+    set_password(iam, "alice", GOOD)
+    assert iam("user", "set-boundary", "alice", "AmazonS3ReadOnlyAccess").code == 0
+    r = change(iam)
+    assert r.code == 3 and "AccessDenied" in r.err
 
 
 def test_reuse_prevention(iam, alice, strict) -> None:

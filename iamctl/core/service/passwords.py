@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from iamctl.core.credentials import passwords as pw
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.credentials.times import iso
 from iamctl.core.errors import IamError, no_such_entity
-from iamctl.core.model import Account, User
+from iamctl.core.model import Account, StoreData, User
 from iamctl.core.model.credentials import LoginProfile
 from iamctl.core.service import users
+
+if TYPE_CHECKING:
+    from iamctl.core.policy.evaluate import Decision
 
 
 @cache
@@ -73,22 +77,57 @@ def delete_password(account: Account, user_name: str) -> User:
     return user
 
 
-def change_password(account: Account, user_name: str, old: str, new: str, now: datetime) -> User:
-    """ChangePassword by the user: allowed when the policy lets users change their own
-    password, and always when the password must be reset or has (softly) expired."""
+def change_password(
+    account: Account, user_name: str, old: str, new: str, now: datetime, data: StoreData | None = None
+) -> User:
+    """ChangePassword by the user, who needs iam:ChangePassword on themself: from an
+    identity policy (IAMUserChangePassword, say) or from the password policy's
+    AllowUsersToChangePassword, which IAM applies as an account-wide grant. A password
+    that must be reset or has (softly) expired may be changed without a grant, but not
+    against an explicit Deny. With *data*, the organization's SCPs apply too."""
     user, profile = get_profile(account, user_name)
     policy = account.password_policy
     must_change = profile.password_reset_required or pw.is_expired(profile, policy, now)
-    if not must_change and not (policy is not None and policy.allow_users_to_change_password):
+    decision = _change_password_decision(account, user, now, data)
+    if decision.decision != "allowed" and not (must_change and decision.decision == "implicitDeny"):
         arn = user.arn(account.id)
+        hint = (
+            "" if decision.decision == "explicitDeny" else
+            "; allow it with 'iamctl account password-policy set --allow-users-to-change' or by "
+            "attaching IAMUserChangePassword"
+        )
         raise IamError(
             "AccessDenied",
             f"User: {arn} is not authorized to perform: iam:ChangePassword on resource: {arn} "
-            "(the account's password policy does not allow users to change their own password; "
-            "set it with 'iamctl account password-policy set --allow-users-to-change').",
+            f"({decision.explanation.rstrip('.')}{hint}).",
         )
     user.login_profile = pw.change_own_password(profile, old, new, policy, now)
     return user
+
+
+# What AllowUsersToChangePassword grants every IAM user (GetAccountPasswordPolicy is moot
+# here): IAM applies it at the account level, not as a policy a user can see.
+_ACCOUNT_GRANT = (
+    '{"Version": "2012-10-17", "Statement": [{"Sid": "AllowUsersToChangePassword", "Effect": "Allow", '
+    '"Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/*"}]}'
+)
+
+
+def _change_password_decision(account: Account, user: User, now: datetime, data: StoreData | None) -> Decision:
+    from iamctl.core import principals
+    from iamctl.core.policy.evaluate import Request, evaluate
+
+    policies = principals.policy_set_for_user(account, user)
+    policy = account.password_policy
+    if policy is not None and policy.allow_users_to_change_password:
+        grant = principals.parsed(_ACCOUNT_GRANT, "identity", "account password policy", "password-policy")
+        policies.identity = [*policies.identity, grant]
+    context = principals.request_context_for_user(account, user, now)
+    if data is not None:
+        principals.apply_org(data, account.id, policies, context)
+    arn = user.arn(account.id)
+    request = Request(principals.principal_for_user(account, user), "iam:ChangePassword", arn, context=context)
+    return evaluate(request, policies)
 
 
 @dataclass(frozen=True)
