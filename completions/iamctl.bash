@@ -23,7 +23,7 @@ _iamctl_words() {
         "account alias delete") words="--store --account --output --query --no-color" ;;
         "account alias get") words="--store --account --output --query --no-color" ;;
         "account alias set") words="--store --account --output --query --no-color" ;;
-        "account create") words="--account-id --alias --name --store --account --output --query --no-color" ;;
+        "account create") words="--account-id --alias --name --email --store --account --output --query --no-color" ;;
         "account credential-report") words="--file --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;
         "account get") words="--store --account --output --query --no-color" ;;
@@ -38,12 +38,13 @@ _iamctl_words() {
         "account password-policy delete") words="--store --account --output --query --no-color" ;;
         "account password-policy get") words="--store --account --output --query --no-color" ;;
         "account password-policy set") words="--minimum-length --minimum-password-length --require-symbols --require-numbers --require-uppercase --require-uppercase-characters --require-lowercase --require-lowercase-characters --allow-users-to-change --allow-users-to-change-password --max-age --max-password-age --reuse-prevention --password-reuse-prevention --hard-expiry --store --account --output --query --no-color" ;;
-        "account root") words="key mfa password" ;;
+        "account root") words="key login mfa password" ;;
         "account root key") words="create delete list update" ;;
         "account root key create") words="--format --profile --store --account --output --query --no-color" ;;
         "account root key delete") words="--store --account --output --query --no-color" ;;
         "account root key list") words="--store --account --output --query --no-color" ;;
         "account root key update") words="--status --store --account --output --query --no-color" ;;
+        "account root login") words="--email --password-stdin --mfa-code --store --account --output --query --no-color" ;;
         "account root mfa") words="create deactivate delete enable list resync" ;;
         "account root mfa create") words="--store --account --output --query --no-color" ;;
         "account root mfa deactivate") words="--store --account --output --query --no-color" ;;
@@ -115,7 +116,7 @@ _iamctl_words() {
         "group put-policy") words="--document --store --account --output --query --no-color" ;;
         "group remove-user") words="--store --account --output --query --no-color" ;;
         "group update") words="--new-name --new-path --store --account --output --query --no-color" ;;
-        "init") words="--account-id --alias --name --store --account --output --query --no-color" ;;
+        "init") words="--account-id --alias --name --email --store --account --output --query --no-color" ;;
         "key") words="create delete last-used list rotate update" ;;
         "key create") words="--format --profile --store --account --output --query --no-color" ;;
         "key delete") words="--store --account --output --query --no-color" ;;

@@ -16,13 +16,14 @@ def create(
     account_id: str = typer.Option(None, "--account-id", help="12-digit account ID (random when omitted)."),
     alias: str = typer.Option(None, "--alias"),
     name: str = typer.Option(None, "--name"),
+    email: str = typer.Option(None, "--email", help="The root user's email (unique; 'account root login --email')."),
 ) -> None:
     """Add an account to the store.
 
-    Example: iamctl account create --account-id 210987654321 --alias dev
+    Example: iamctl account create --account-id 210987654321 --alias dev --email dev@example.com
     """
     with write() as data:
-        account = accounts.create(data, account_id=account_id, alias=alias, name=name)
+        account = accounts.create(data, account_id=account_id, alias=alias, name=name, email=email)
         shape = shapes_account.account(account, default=data.default_account == account.id)
     emit({"Account": shape})
 

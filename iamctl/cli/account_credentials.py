@@ -7,7 +7,7 @@ import os
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, emit_file, info, read_account, write_account, write_store_account
+from iamctl.cli.common import emit, emit_file, info, read_account, write, write_account, write_store_account
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import alias as alias_rules
 from iamctl.core.credentials import password_policy as pp
@@ -211,6 +211,41 @@ def root_password_delete() -> None:
         root_user.delete_password(account)
 
 
+def root_login(
+    email: str = typer.Option(
+        None, "--email", metavar="EMAIL", help="Sign in as the root user with this email (picks the account)."
+    ),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from one line of stdin."),
+    mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE", help="The current code of the root MFA device."),
+) -> None:
+    """Check a root user sign-in as AWS would: email, password, MFA code.
+
+    Without --email, the current account's root user. Exit 0 when signed in, 3 when
+    refused (the same refusal for an unknown email as for a wrong password). Records when
+    the password was last used (the credential report shows it).
+    Example: iamctl account root login --email admin@example.com --mfa-code 123456
+    """
+    from iamctl.cli.env import current
+    from iamctl.core.names import root_arn
+    from iamctl.core.service import accounts
+
+    password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
+    with write() as data:
+        account = accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
+        mfa_used = root_user.login(account, password, clock.now(), mfa_code=mfa_code)
+        assert account is not None  # login refuses a missing account
+        shape = {
+            "SignIn": {
+                "Arn": root_arn(account.id),
+                "Account": account.id,
+                "AccountAlias": account.alias,
+                "Email": account.email,
+                "MFAUsed": mfa_used,
+            }
+        }
+    emit(shape)
+
+
 @root_key_app.command("create")
 def root_key_create(
     fmt: str = typer.Option("json", "--format", metavar="json|csv|env|credentials-file"),
@@ -308,6 +343,7 @@ def register(account_app: typer.Typer) -> None:
     account_app.command("credential-report")(credential_report)
     account_app.command("summary")(summary)
     account_app.command("status")(security_status)
+    root_app.command("login")(root_login)
     root_app.add_typer(root_password_app, name="password")
     root_app.add_typer(root_key_app, name="key")
     root_app.add_typer(root_mfa_app, name="mfa")

@@ -12,6 +12,7 @@ def init(
     account_id: str = typer.Option(None, "--account-id", help="12-digit account ID (random when omitted)."),
     alias: str = typer.Option(None, "--alias", help="Account alias, used in the sign-in URL."),
     name: str = typer.Option(None, "--name", help="A name for the account."),
+    email: str = typer.Option(None, "--email", help="The root user's email (sign-in with 'account root login')."),
 ) -> None:
     """Create the store with its first account; never overwrites an existing store.
 
@@ -19,7 +20,7 @@ def init(
     """
     from iamctl.core.service import accounts
 
-    data = accounts.new_store(account_id=account_id, alias=alias, name=name)
+    data = accounts.new_store(account_id=account_id, alias=alias, name=name, email=email)
     target = store()
     target.create(data)
     account = data.accounts[data.default_account or ""]

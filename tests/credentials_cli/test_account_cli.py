@@ -201,3 +201,53 @@ def test_root_password_keys_mfa(iam, cli, clock) -> None:
     assert iam("account", "root", "mfa", "deactivate").code == 0
     assert iam("account", "root", "mfa", "delete").code == 0
     assert iam("account", "root", "mfa", "list").json() == {"MFADevices": []}
+
+
+# ---------------------------------------------------------------- root sign-in
+
+
+def test_root_login_by_email_with_mfa(iam, cli, clock) -> None:
+    assert iam("account", "create", "--account-id", "210987654321", "--email", "Ops@Example.com").code == 0
+    ops = ("--account", "210987654321")
+    assert iam(*ops, "account", "root", "password", "set", "--password-stdin", stdin="R00t-Password!\n").code == 0
+    # The email picks the account, whatever the case and whatever --account says.
+    r = iam("account", "root", "login", "--email", "ops@example.com", "--password-stdin", stdin="R00t-Password!\n")
+    assert r.code == 0, r.err
+    assert r.json() == {"SignIn": {"Arn": "arn:aws:iam::210987654321:root", "Account": "210987654321",
+                                   "AccountAlias": None, "Email": "Ops@Example.com", "MFAUsed": False}}
+    root_row = next(csv.DictReader(io.StringIO(cli(*ops, "account", "credential-report").out)))
+    assert root_row["password_last_used"] == "2026-11-28T16:04:44+00:00"
+
+    seed = iam(*ops, "account", "root", "mfa", "create").json()["VirtualMFADevice"]["Base32StringSeed"]
+    assert iam(*ops, "account", "root", "mfa", "enable", "--code1", totp(seed, clock.now), "--code2",
+               totp(seed, clock.now, step_offset=1)).code == 0
+    clock.advance(seconds=90)
+    login = ("account", "root", "login", "--email", "ops@example.com", "--password-stdin")
+    r = iam(*login, stdin="R00t-Password!\n")
+    assert r.code == 3 and "InvalidAuthenticationCode" in r.err and "--mfa-code" in r.err
+    code = totp(seed, clock.now)
+    r = iam(*login, "--mfa-code", code, stdin="R00t-Password!\n")
+    assert r.code == 0 and r.json()["SignIn"]["MFAUsed"] is True
+    assert iam(*login, "--mfa-code", code, stdin="R00t-Password!\n").code == 3  # a code is used once
+
+
+def test_root_login_refuses_the_same_way_for_a_wrong_password_or_email(iam) -> None:
+    assert iam("account", "root", "password", "set", "--password-stdin", stdin="R00t-Password!\n").code == 0
+    assert iam("account", "root", "login", "--password-stdin", stdin="R00t-Password!\n").code == 0  # current account
+    wrong = iam("account", "root", "login", "--password-stdin", stdin="nope\n")
+    unknown = iam("account", "root", "login", "--email", "who@example.com", "--password-stdin",
+                  stdin="R00t-Password!\n")
+    assert wrong.code == unknown.code == 3
+    assert wrong.err == unknown.err == "iamctl: AccessDenied: Your authentication information is incorrect. " \
+                                       "Please try again.\n"
+    assert iam("account", "root", "password", "delete").code == 0
+    assert iam("account", "root", "login", "--password-stdin", stdin="R00t-Password!\n").err == wrong.err
+
+
+@pytest.mark.parametrize("email", ["nope", "a@b", "x y@example.com", "a" * 60 + "@example.com"])
+def test_account_emails_are_checked_and_unique(iam, email) -> None:
+    r = iam("account", "create", "--email", email)
+    assert r.code == 3 and "InvalidInput" in r.err
+    assert iam("account", "create", "--email", "dev@example.com").code == 0
+    dup = iam("account", "create", "--email", "DEV@example.com")
+    assert dup.code == 3 and "EntityAlreadyExists" in dup.err

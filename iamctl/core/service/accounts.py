@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from iamctl.core.errors import IamError, already_exists, delete_conflict, no_such_entity
 from iamctl.core.model import Account, StoreData
 from iamctl.core.names import check_account_id, new_account_id, now_iso
 
 
-def new_store(account_id: str | None = None, alias: str | None = None, name: str | None = None) -> StoreData:
+def new_store(
+    account_id: str | None = None, alias: str | None = None, name: str | None = None, email: str | None = None
+) -> StoreData:
     data = StoreData()
-    account = create(data, account_id=account_id, alias=alias, name=name)
+    account = create(data, account_id=account_id, alias=alias, name=name, email=email)
     data.default_account = account.id
     return data
 
 
 def create(
-    data: StoreData, *, account_id: str | None = None, alias: str | None = None, name: str | None = None
+    data: StoreData,
+    *,
+    account_id: str | None = None,
+    alias: str | None = None,
+    name: str | None = None,
+    email: str | None = None,
 ) -> Account:
     if account_id is None:
         account_id = new_account_id()
@@ -26,7 +35,11 @@ def create(
         raise already_exists(f"Account {account_id} already exists in the store.")
     if alias is not None:
         check_alias_free(data, alias)
-    account = Account(id=account_id, created=now_iso(), name=name, alias=alias)
+    if email is not None:
+        check_email(email)
+        if by_email(data, email) is not None:
+            raise already_exists(f"An account with the root user email {email} already exists in the store.")
+    account = Account(id=account_id, created=now_iso(), name=name, alias=alias, email=email)
     data.accounts[account_id] = account
     if data.default_account is None:
         data.default_account = account_id
@@ -37,6 +50,23 @@ def check_alias_free(data: StoreData, alias: str, owner: str | None = None) -> N
     from iamctl.core.service.account_security import check_alias_free as check
 
     check(data, alias, owner)
+
+
+# Organizations' Email: 6 to 64 characters, something@something.something, no spaces.
+_EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def check_email(email: str) -> None:
+    if not 6 <= len(email) <= 64 or not _EMAIL_RE.fullmatch(email):
+        raise IamError(
+            "InvalidInput", f"{email!r} is not an email address (6 to 64 characters, like name@example.com)."
+        )
+
+
+def by_email(data: StoreData, email: str) -> Account | None:
+    """The account whose root user has this email; emails are unique regardless of case."""
+    folded = email.casefold()
+    return next((a for a in data.accounts.values() if a.email and a.email.casefold() == folded), None)
 
 
 def resolve(data: StoreData, selector: str | None) -> Account:

@@ -118,12 +118,11 @@ def create_account(
         raise OrgError("InvalidInputException", f"IamUserAccessToBilling must be ALLOW or DENY, not {iam_access!r}.")
     view = billing(data, now)
     orgs.require_master(view, account.id)
-    for other in data.accounts.values():
-        if other.email is not None and other.email == email:
-            raise OrgError(
-                "DuplicateAccountException",
-                f"An account with the email {email} already exists (EMAIL_ALREADY_EXISTS).",
-            )
+    if accounts.by_email(data, email) is not None:
+        raise OrgError(
+            "DuplicateAccountException",
+            f"An account with the email {email} already exists (EMAIL_ALREADY_EXISTS).",
+        )
     new = accounts.create(data, name=name)
     new.email = email
     new.created = iso(now)

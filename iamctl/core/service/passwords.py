@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @cache
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     """Checked against when the user or its password does not exist, so a failed sign-in
     costs the same scrypt either way and its timing does not tell which it was. Made on
     first use: a hash at import would slow every command that imports this module."""
@@ -145,7 +145,7 @@ class SignIn:
         return self.reset_required or self.expired
 
 
-def _bad_credentials() -> IamError:
+def bad_credentials() -> IamError:
     # The console's words; it never says whether the user or the password was wrong.
     return IamError("AccessDenied", "Your authentication information is incorrect. Please try again.")
 
@@ -156,11 +156,11 @@ def login(account: Account, user_name: str, password: str, now: datetime, *, mfa
     try:
         user = users.get(account, user_name)
     except IamError:
-        verify_secret(password, _dummy_hash())
-        raise _bad_credentials() from None
+        verify_secret(password, dummy_hash())
+        raise bad_credentials() from None
     profile = user.login_profile
-    if not verify_secret(password, profile.password_hash if profile else _dummy_hash()) or profile is None:
-        raise _bad_credentials()
+    if not verify_secret(password, profile.password_hash if profile else dummy_hash()) or profile is None:
+        raise bad_credentials()
     device = user.mfa if user.mfa is not None and user.mfa.enabled else None
     if device is not None:
         if not mfa_code:

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import passwords as pw
-from iamctl.core.credentials.secrets_hash import hash_secret
-from iamctl.core.errors import no_such_entity
+from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
+from iamctl.core.credentials.times import iso
+from iamctl.core.errors import IamError, no_such_entity
 from iamctl.core.model import Account, StoreData
 from iamctl.core.model.credentials import AccessKey, RootUser
 from iamctl.core.service import access_keys
@@ -71,3 +72,29 @@ def update_key(account: Account, key_id: str, status: str) -> AccessKey:
 def delete_key(account: Account, key_id: str) -> None:
     with root_of(account) as root:
         root.access_keys = access_keys.as_table(ak.delete_key(access_keys.as_list(root.access_keys), key_id))
+
+
+def login(account: Account | None, password: str, now: datetime, *, mfa_code: str | None = None) -> bool:
+    """A root sign-in as AWS checks it: the password, then the MFA code when a device is
+    enabled (a used code is refused). Records the last use; returns whether MFA was used.
+
+    *account* None (no account has the email given) fails exactly as a wrong password
+    does, at the same cost, so the answer does not tell which emails exist."""
+    from iamctl.core.service.passwords import bad_credentials, dummy_hash
+
+    root = account.root if account is not None else None
+    stored = root.password_hash if root is not None else None
+    if not verify_secret(password, stored or dummy_hash()) or stored is None or root is None:
+        raise bad_credentials()
+    device = root.mfa if root.mfa is not None and root.mfa.enabled else None
+    if device is not None:
+        if not mfa_code:
+            raise IamError(
+                "InvalidAuthenticationCode",
+                "The root user has an MFA device; sign-in needs its current code (--mfa-code).",
+            )
+        from iamctl.core.credentials import mfa  # pyotp: only when a code is checked
+
+        root.mfa = mfa.verify(device, mfa_code, now)
+    root.password_last_used = iso(now)
+    return device is not None
