@@ -169,6 +169,9 @@ def assume(
                                          help="900 to the role's maximum (default 3600; 3600 at most when chaining)."),
     policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy (limits the session)."),
     tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Session tag (repeatable)."),
+    transitive_tag_key: list[str] = typer.Option(
+        None, "--transitive-tag-key", metavar="KEY", help="A --tag key to pass on when the session chains (repeatable)."
+    ),
     external_id: str = typer.Option(None, "--external-id"),
     mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE",
                                  help="A current code of the calling user's MFA device (makes the request "
@@ -194,8 +197,8 @@ def assume(
         caller = sts.resolve_caller(data, as_, account, when)
         issued = sts.assume_role(
             data, caller, account, role, session_name=session_name, now=when, duration=duration_seconds,
-            policy=text, tags=parse_tags(tag), external_id=external_id, mfa_code=mfa_code,
-            source_identity=source_identity,
+            policy=text, tags=parse_tags(tag), transitive_tag_keys=transitive_tag_key, external_id=external_id,
+            mfa_code=mfa_code, source_identity=source_identity,
         )
         shape = shapes_roles.assume_role(issued)
     _emit_credentials(shape, fmt)

@@ -113,6 +113,8 @@ def session(account: Account, s: Session) -> dict[str, Any]:
         out["SubjectFromWebIdentityToken"] = s.subject
     if s.tags:
         out["Tags"] = tag_list(s.tags)
+    if s.transitive:
+        out["TransitiveTagKeys"] = list(s.transitive)
     if s.policy:
         out["Policy"] = json.loads(s.policy)
     return out

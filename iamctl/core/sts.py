@@ -376,6 +376,7 @@ def assume_role(
     duration: int | None = None,
     policy: str | None = None,
     tags: dict[str, str] | None = None,
+    transitive_tag_keys: list[str] | None = None,
     external_id: str | None = None,
     mfa_code: str | None = None,
     source_identity: str | None = None,
@@ -384,9 +385,12 @@ def assume_role(
 
     *account* is where a bare role name is looked up. *mfa_code* is checked against the
     calling user's enabled virtual MFA device (a code is used once) and makes the request
-    MFA-authenticated (aws:MultiFactorAuthPresent).
+    MFA-authenticated (aws:MultiFactorAuthPresent). *transitive_tag_keys* (a subset of
+    *tags*) pass on to every later session of a role chain, as the calling session's
+    transitive tags pass on to this one.
     """
     tags = dict(tags or {})
+    transitive = list(transitive_tag_keys or [])
     _check_session_name(session_name)
     if external_id is not None:
         _check_external_id(external_id)
@@ -396,6 +400,8 @@ def assume_role(
         _verify_mfa(caller, mfa_code, now)
     _check_session_policy(policy)
     _check_tags(tags)
+    _check_transitive(transitive, tags)
+    inherited_tags = _inherited_tags(caller.session, tags)
     chained = caller.role is not None
     inherited = caller.session.source_identity if caller.session is not None else None
     if inherited and source_identity and source_identity != inherited:
@@ -417,6 +423,8 @@ def assume_role(
         caller.account, now=now, external_id=external_id, role_session_name=session_name,
         extra=_assume_extra(tags, source_identity, mfa, caller.session, now),
     ))
+    if transitive:
+        context["sts:TransitiveTagKeys"] = transitive
     trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
     policies = replace(caller.policies, resource=trust)
     actions = ["sts:AssumeRole"] + (["sts:TagSession"] if tags else []) + (
@@ -428,13 +436,44 @@ def assume_role(
             raise refusal(request, decision)
 
     session, secret, token = _new_session(
-        role, now, seconds, session_name, caller=caller.principal.arn, policy=policy, tags=tags,
+        role, now, seconds, session_name, caller=caller.principal.arn, policy=policy,
+        tags={**inherited_tags, **tags}, transitive=[*inherited_tags, *transitive],
         source_identity=source_identity or inherited, mfa=mfa, chained=chained,
     )
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
     return Issued(owner, role, session, secret, token)
+
+
+def _check_transitive(keys: list[str], tags: dict[str, str]) -> None:
+    """TransitiveTagKeys name tags of this request (keys compare regardless of case)."""
+    if len(keys) > quotas.SESSION_TAGS_MAX:
+        raise validation_error(f"The number of transitive tag keys exceeds the maximum of {quotas.SESSION_TAGS_MAX}.")
+    passed = {k.lower() for k in tags}
+    for key in keys:
+        if key.lower() not in passed:
+            raise IamError(
+                "InvalidParameterValue",
+                f"The transitive tag key {key} is not the key of a session tag of this request.",
+            )
+
+
+def _inherited_tags(session: Session | None, tags: dict[str, str]) -> dict[str, str]:
+    """The calling session's transitive tags, which a chained session inherits; passing a
+    tag with the key of an inherited one fails, as in STS."""
+    if session is None or not session.transitive:
+        return {}
+    inherited = {k: session.tags[k] for k in session.transitive if k in session.tags}
+    clash = {k.lower() for k in inherited} & {k.lower() for k in tags}
+    if clash:
+        key = next(k for k in tags if k.lower() in clash)
+        raise IamError(
+            "InvalidParameterValue",
+            f"The session tag {key} has the key of a transitive tag the calling session passes on; it cannot be "
+            "passed again.",
+        )
+    return inherited
 
 
 def _verify_mfa(caller: Caller, code: str, now: datetime) -> None:

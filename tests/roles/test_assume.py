@@ -311,6 +311,50 @@ def test_session_tag_rules():
             _assume(data, "david", ROLE_B, tags=tags)
 
 
+def _tagging_chain():
+    """david -> UpdateApp -> Second -> Third, every hop allowed to tag sessions."""
+    data = _chain_setup()
+    tagging = ["sts:AssumeRole", "sts:TagSession"]
+    roles.update_trust(data, data.accounts[B], "UpdateApp", trust({"AWS": A}, action=tagging))
+    roles.update_trust(data, data.accounts[B], "Second", trust({"AWS": ROLE_B}, action=tagging))
+    roles.create(data, data.accounts[B], "Third", trust({"AWS": f"arn:aws:iam::{B}:role/Second"}, action=tagging))
+    users.put_policy(data.accounts[A], "david", "tag", doc(allow(tagging, ROLE_B)))
+    for name in ("UpdateApp", "Second"):
+        roles.put_policy(data.accounts[B], name, "chain", doc(allow(tagging)))
+    return data
+
+
+def test_transitive_tags_pass_down_the_whole_chain_and_cannot_be_passed_again():
+    # AWS's "Chaining roles with session tags": Star is transitive, Heart is not.
+    data = _tagging_chain()
+    first = _assume(data, "david", ROLE_B, tags={"Star": "1", "Heart": "1"}, transitive_tag_keys=["Star"])
+    assert first.session.transitive == ["Star"]
+    second = _assume(data, first.session.access_key_id, "Second", account=B, tags={"Sun": "1"})
+    assert second.session.tags == {"Star": "1", "Sun": "1"}  # Heart was not transitive
+    assert second.session.transitive == ["Star"]  # and an inherited tag stays transitive
+    third = _assume(data, second.session.access_key_id, "Third", account=B)
+    assert third.session.tags == {"Star": "1"}
+    caller = sts.resolve_caller(data, third.session.access_key_id, data.accounts[B], NOW)
+    assert caller.context["aws:PrincipalTag/Star"] == ["1"]
+    assert "aws:PrincipalTag/Heart" not in caller.context
+    with pytest.raises(IamError) as exc:  # an inherited key, even in another case
+        _assume(data, first.session.access_key_id, "Second", account=B, tags={"star": "2"})
+    assert exc.value.code == "InvalidParameterValue" and "transitive" in exc.value.message
+
+
+def test_transitive_tag_keys_must_name_tags_of_the_request_and_are_a_context_key():
+    data = _tagging_chain()
+    with pytest.raises(IamError) as exc:
+        _assume(data, "david", ROLE_B, tags={"Star": "1"}, transitive_tag_keys=["Moon"])
+    assert exc.value.code == "InvalidParameterValue"
+    roles.update_trust(data, data.accounts[B], "UpdateApp", trust(
+        {"AWS": A}, action=["sts:AssumeRole", "sts:TagSession"],
+        Condition={"ForAllValues:StringEquals": {"sts:TransitiveTagKeys": ["Project"]}}))
+    refused = _refused(data, "david", ROLE_B, tags={"Star": "1"}, transitive_tag_keys=["Star"])
+    assert "sts:" in refused
+    assert _assume(data, "david", ROLE_B, tags={"Project": "x"}, transitive_tag_keys=["Project"]).session.transitive
+
+
 def test_source_identity_needs_permission_and_persists_through_chaining():
     data = _chain_setup()
     roles.update_trust(data, data.accounts[B], "UpdateApp", trust(

@@ -158,6 +158,26 @@ def test_assume_cross_account_json_env_and_whoami(cli, two_accounts):
     assert pruned.json() == {"Sessions": []} and pruned.err == "Pruned 3 expired session(s).\n"
 
 
+def test_assume_with_transitive_tags_from_the_cli(cli, two_accounts):
+    _setup_cross_account(cli)
+    tagging = {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*"}
+    cli("user", "put-policy", "david", "assume", "--document", "-",
+        stdin=json.dumps({"Version": "2012-10-17", "Statement": [tagging]}))
+    cli("--account", "prod", "role", "update-trust", "UpdateApp", "--trust", "-", stdin=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT},
+                                                "Action": ["sts:AssumeRole", "sts:TagSession"]}]}))
+    role_arn = f"arn:aws:iam::{OTHER}:role/UpdateApp"
+    r = cli("role", "assume", role_arn, "--as", "david", "--session-name", "dave", "--tag", "Project=blue",
+            "--tag", "Team=web", "--transitive-tag-key", "Project", "--at", AT, "--format", "json")
+    assert r.code == 0, r.err
+    sessions = cli("--account", "prod", "role", "sessions", "UpdateApp", "--at", AT, "--output", "json").json()
+    assert sessions["Sessions"][0]["Tags"] == [{"Key": "Project", "Value": "blue"}, {"Key": "Team", "Value": "web"}]
+    assert sessions["Sessions"][0]["TransitiveTagKeys"] == ["Project"]
+    bad = cli("role", "assume", role_arn, "--as", "david", "--session-name", "eve2", "--tag", "Team=web",
+              "--transitive-tag-key", "Project", "--at", AT)
+    assert bad.code == 3 and bad.err.startswith("iamctl: InvalidParameterValue: The transitive tag key Project")
+
+
 def test_assume_refused_exit_3_names_the_side(cli, two_accounts):
     _setup_cross_account(cli)
     role_arn = f"arn:aws:iam::{OTHER}:role/UpdateApp"

@@ -81,7 +81,8 @@ class Session:
     token_hash: str
     caller: str | None = None  # ARN of who assumed the role (None for web identity)
     policy: str | None = None  # inline session policy, JSON text
-    tags: dict[str, str] = field(default_factory=dict)  # session tags
+    tags: dict[str, str] = field(default_factory=dict)  # session tags, inherited transitive ones included
+    transitive: list[str] = field(default_factory=list)  # keys of tags passed on when the session chains
     source_identity: str | None = None
     mfa: bool = False  # aws:MultiFactorAuthPresent for the session
     chained: bool = False  # assumed with another role session's credentials
