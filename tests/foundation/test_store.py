@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -240,3 +241,28 @@ def test_an_argument_that_is_not_utf8_is_refused_and_nothing_written(ok, store_p
     assert err.count("\n") == 1 and "Traceback" not in err
     assert store_path.read_bytes() == before
     assert [p.name for p in store_path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(("setup", "needle", "entity"), [
+    (("user", "put-policy", "alice", "Home", "--document", "-"), '"Effect": "Allow"',
+     "the inline policy Home of user alice (account 123456789012)"),
+    (("policy", "create", "Mine", "--document", "-"), '"Effect": "Allow"',
+     "version v1 of policy Mine (account 123456789012)"),
+    (("role", "create", "web", "--trust-service", "ec2.amazonaws.com"), '"Effect": "Allow"',
+     "the trust policy of role web (account 123456789012)"),
+])
+def test_a_policy_document_broken_by_hand_is_reported_by_its_entity(cli, ok, store_path, setup, needle, entity):
+    ok("user", "create", "alice")
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2)
+    ok(*setup, stdin=doc)
+    text = store_path.read_text()
+    assert needle in text
+    store_path.write_text(text.replace(needle, needle + " oops", 1))
+    before = store_path.read_bytes()
+    for argv in (("user", "list"), ("role", "list"), ("policy", "list"), ("user", "create", "bob")):
+        result = cli(*argv)
+        assert result.code == 4 and result.out == ""
+        assert result.err.startswith(f"iamctl: CorruptStore: {store_path}: {entity} is not valid JSON: ")
+        assert result.err.count("\n") == 1
+        assert store_path.read_bytes() == before

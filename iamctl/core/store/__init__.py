@@ -27,7 +27,7 @@ from iamctl import __version__
 from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
 from iamctl.core.model.base import from_raw, to_raw
-from iamctl.core.store.checks import check_references
+from iamctl.core.store.checks import check_documents, check_references
 
 LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
 
@@ -129,6 +129,7 @@ class Store:
             )
         from_raw(StoreData, raw, f"{self.path}: store")  # every type, every field
         check_references(raw, str(self.path))
+        check_documents(raw, str(self.path))
 
     def _to_model(self, raw: dict) -> StoreData:
         # raw has passed _check (now or when the cache was made), so entities can be

@@ -171,3 +171,44 @@ def _check_credentials(accounts: dict[str, Any], where: str) -> None:
                 if serial in serial_owner:
                     raise _broken(where, f"{entity} has MFA device {serial}, which {serial_owner[serial]} has too.")
                 serial_owner[serial] = entity
+
+
+def check_documents(raw: dict[str, Any], where: str) -> None:
+    """Every policy document the store holds is a JSON object.
+
+    Run when the file is parsed (a person may have edited it), not on every write: the
+    documents iamctl writes were checked as policies on the way in."""
+    import json
+
+    for entity, text in _documents(raw):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _broken(where, f"{entity} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno} "
+                                 "of the document).") from None
+        if not isinstance(parsed, dict):
+            raise _broken(where, f"{entity} is not a JSON object.")
+
+
+def _documents(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """(what it is, JSON text) for every policy document in the store."""
+    out: list[tuple[str, str]] = []
+    for account_id, account in raw.get("accounts", {}).items():
+        acct = f"account {account_id}"
+        for kind in ("users", "groups", "roles"):
+            for name, entity in account.get(kind, {}).items():
+                for policy_name, text in entity.get("inline", {}).items():
+                    out.append((f"the inline policy {policy_name} of {kind[:-1]} {name} ({acct})", text))
+        for name, role in account.get("roles", {}).items():
+            if "trust" in role:
+                out.append((f"the trust policy of role {name} ({acct})", role["trust"]))
+        for name, policy in account.get("policies", {}).items():
+            for version, body in policy.get("versions", {}).items():
+                out.append((f"version {version} of policy {name} ({acct})", body.get("document", "{}")))
+        for key, session in account.get("sessions", {}).items():
+            if session.get("policy"):
+                out.append((f"the session policy of session {key} ({acct})", session["policy"]))
+    for org_id, org in raw.get("organizations", {}).items():
+        for name, scp in org.get("scps", {}).items():
+            out.append((f"SCP {name} of organization {org_id}", scp.get("document", "{}")))
+    return out
