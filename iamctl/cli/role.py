@@ -240,6 +240,47 @@ def assume_web_identity(
     _emit_credentials(shape, fmt)
 
 
+@app.command("assume-saml")
+def assume_saml(
+    role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
+    provider: str = typer.Option(..., "--provider", metavar="NAME|ARN", help="A SAML provider of the role's account."),
+    subject: str = typer.Option(..., "--subject", metavar="NAMEID", help="The assertion's subject (NameID)."),
+    session_name: str = typer.Option(..., "--session-name", metavar="NAME",
+                                     help="The assertion's RoleSessionName attribute."),
+    issuer: str = typer.Option(..., "--issuer", metavar="URL", help="The assertion's Issuer (the IdP's entity ID)."),
+    subject_type: str = typer.Option("persistent", "--subject-type", metavar="TYPE",
+                                     help="persistent, transient, or a NameID format URI."),
+    audience: str = typer.Option(None, "--audience", metavar="URL",
+                                 help="The assertion's Recipient (default https://signin.aws.amazon.com/saml)."),
+    duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N"),
+    policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy."),
+    fmt: str = FORMAT,
+    at: str = AT,
+) -> None:
+    """Assume a role with a SAML assertion (aws sts assume-role-with-saml).
+
+    Offline: no assertion is read and no signature is checked; you state what the
+    assertion says, and the trust policy decides with the saml: keys (saml:aud, saml:iss,
+    saml:sub, saml:sub_type, saml:namequalifier, saml:doc).
+
+    Example: iamctl role assume-saml ADFS-Dev --provider ADFS --subject alice --session-name alice --issuer http://adfs.example.com/adfs/services/trust
+    """
+    from iamctl.core import sts
+
+    if fmt not in (None, "json", "env"):
+        raise UsageError(f"--format must be json or env, not {fmt!r}.")
+    text = read_document(policy) if policy is not None else None
+    when = now(at)
+    extra = {"audience": audience} if audience is not None else {}
+    with _write() as (data, account):
+        answer = sts.assume_role_with_saml(
+            data, account, role, provider=provider, subject=subject, session_name=session_name, now=when,
+            issuer=issuer, subject_type=subject_type, duration=duration_seconds, policy=text, **extra,
+        )
+        shape = shapes_roles.assume_role_with_saml(answer)
+    _emit_credentials(shape, fmt)
+
+
 @app.command("sessions")
 def sessions(
     role: str = typer.Argument(None, metavar="[ROLE]", help="Only this role's sessions."),

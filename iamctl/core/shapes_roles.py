@@ -93,6 +93,21 @@ def assume_role_with_web_identity(issued: Any, provider: str) -> dict[str, Any]:
     }
 
 
+def assume_role_with_saml(answer: Any) -> dict[str, Any]:
+    """AssumeRoleWithSAML's answer; *answer* is an sts.SamlAnswer."""
+    issued = answer.issued
+    s = issued.session
+    return {
+        "Credentials": credentials(s.access_key_id, issued.secret, issued.token, s.expires),
+        "AssumedRoleUser": {"AssumedRoleId": issued.assumed_role_id, "Arn": issued.arn},
+        "Subject": answer.subject,
+        "SubjectType": answer.subject_type,
+        "Issuer": answer.issuer,
+        "Audience": answer.audience,
+        "NameQualifier": answer.name_qualifier,
+    }
+
+
 def session(account: Account, s: Session) -> dict[str, Any]:
     """One recorded session (iamctl's own shape: STS has no API that lists sessions)."""
     r = account.roles[s.role]

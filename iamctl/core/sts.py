@@ -1,4 +1,5 @@
-"""STS: who is calling, AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity.
+"""STS: who is calling, AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML,
+GetCallerIdentity.
 
 Every decision goes through ``policy.evaluate.evaluate``: the role's trust policy is the
 resource-based policy, the caller's identity policies (principals.py) are the identity
@@ -24,7 +25,7 @@ from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request,
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
 from iamctl.core.service.tags import check_tag
-from iamctl.core.service.trust import WELL_KNOWN_PROVIDERS, web_identity_keys
+from iamctl.core.service.trust import SAML_AUDIENCE, WELL_KNOWN_PROVIDERS, web_identity_keys
 
 _SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
@@ -544,38 +545,124 @@ def assume_role_with_web_identity(
     """
     session_name = _check_session_name(session_name or _default_session_name(subject))
     _check_session_policy(policy)
-    found = find_role(data, account, role_ref)
-    if found is None:
-        raise IamError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity (no such role "
-                                       f"{_role_arn_guess(account, role_ref)} in the store)")
-    owner, role = found
+    owner, role = _federated_role(data, account, role_ref, "sts:AssumeRoleWithWebIdentity")
     name, issuer = web_provider(owner, provider)
     registered = owner.oidc_providers.get(name.partition(":oidc-provider/")[2])
     if registered is not None and audience not in registered.client_ids:
         raise IamError("InvalidIdentityToken", "Incorrect token audience")
-    seconds = _duration(role, duration, chained=False)
     aud_key, sub_key = web_identity_keys(name)
     principal = Principal(arn=name, account=owner.id, type="WebIdentityUser")
-    context = principals.request_context_for(owner, now=now, role_session_name=session_name, extra={
-        aud_key: [audience], sub_key: [subject], "aws:FederatedProvider": [name],
-        "aws:PrincipalType": ["WebIdentityUser"],
-    })
+    keys = {aud_key: [audience], sub_key: [subject], "aws:FederatedProvider": [name],
+            "aws:PrincipalType": ["WebIdentityUser"]}
+    issued = _federated_session(data, owner, role, principal, "sts:AssumeRoleWithWebIdentity", keys, now=now,
+                                session_name=session_name, duration=duration, policy=policy,
+                                provider=name, subject=subject, audience=audience)
+    return issued, issuer
+
+
+def _federated_role(data: StoreData, account: Account, role_ref: str, action: str) -> tuple[Account, Role]:
+    found = find_role(data, account, role_ref)
+    if found is None:
+        raise IamError("AccessDenied", f"Not authorized to perform {action} (no such role "
+                                       f"{_role_arn_guess(account, role_ref)} in the store)")
+    return found
+
+
+def _federated_session(
+    data: StoreData, owner: Account, role: Role, principal: Principal, action: str, keys: dict[str, list[str]],
+    *, now: datetime, session_name: str, duration: int | None, policy: str | None, **fields: object,
+) -> Issued:
+    """What AssumeRoleWithWebIdentity and AssumeRoleWithSAML share: the trust policy alone
+    decides (the caller has no identity policies), then the session is recorded."""
+    seconds = _duration(role, duration, chained=False)
+    context = principals.request_context_for(owner, now=now, role_session_name=session_name, extra=keys)
     trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
-    request = Request(principal, "sts:AssumeRoleWithWebIdentity", role.arn(owner.id), owner.id, context)
+    request = Request(principal, action, role.arn(owner.id), owner.id, context)
     decision = evaluate(request, PolicySet(resource=trust))
     if decision.decision != "allowed":
         raise refusal(request, decision, web_identity=True)
-    session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, provider=name,
-                                          subject=subject, audience=audience)
+    session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, **fields)
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
-    return Issued(owner, role, session, secret, token), issuer
+    return Issued(owner, role, session, secret, token)
 
 
 def _default_session_name(subject: str) -> str:
     cleaned = re.sub(r"[^\w+=,.@-]", "-", subject, flags=re.ASCII)[:64]
     return cleaned if len(cleaned) >= 2 else "web-identity"
+
+
+# ---------------------------------------------------------------- AssumeRoleWithSAML
+
+
+@dataclass(frozen=True)
+class SamlAnswer:
+    """What AssumeRoleWithSAML tells about the assertion, besides the credentials."""
+
+    issued: Issued
+    subject: str
+    subject_type: str
+    issuer: str
+    audience: str
+    name_qualifier: str
+
+
+def saml_provider_arn(account: Account, provider: str, now: datetime) -> str:
+    """The ARN of a SAML provider registered in *account*, named by name or ARN."""
+    name = provider.partition(":saml-provider/")[2] if provider.startswith("arn:") else provider
+    registered = account.saml_providers.get(name)
+    arn = f"arn:aws:iam::{account.id}:saml-provider/{name}"
+    if registered is None or (provider.startswith("arn:") and provider != arn):
+        raise IamError("InvalidIdentityToken", f"No SAML provider {arn} in the role's account.")
+    if registered.valid_until is not None and datetime.fromisoformat(registered.valid_until) <= now:
+        raise IamError("InvalidIdentityToken", f"The metadata of SAML provider {arn} expired at "
+                                               f"{registered.valid_until}.")
+    return arn
+
+
+def name_qualifier(issuer: str, account_id: str, provider_name: str) -> str:
+    """saml:namequalifier, as AWS documents it: BASE64(SHA1(issuer + account ID + "/" + provider name))."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha1(f"{issuer}{account_id}/{provider_name}".encode(), usedforsecurity=False).digest()
+    return base64.b64encode(digest).decode()
+
+
+def assume_role_with_saml(
+    data: StoreData,
+    account: Account,
+    role_ref: str,
+    *,
+    provider: str,
+    subject: str,
+    session_name: str,
+    now: datetime,
+    issuer: str,
+    subject_type: str = "persistent",
+    audience: str = SAML_AUDIENCE,
+    duration: int | None = None,
+    policy: str | None = None,
+) -> SamlAnswer:
+    """AssumeRoleWithSAML for an assertion the caller vouches for (offline: no signature
+    is checked); *subject* is its NameID, *session_name* its RoleSessionName attribute."""
+    _check_session_name(session_name)
+    _check_session_policy(policy)
+    owner, role = _federated_role(data, account, role_ref, "sts:AssumeRoleWithSAML")
+    arn = saml_provider_arn(owner, provider, now)
+    provider_name = arn.partition(":saml-provider/")[2]
+    qualifier = name_qualifier(issuer, owner.id, provider_name)
+    keys = {
+        "saml:aud": [audience], "saml:iss": [issuer], "saml:sub": [subject], "saml:sub_type": [subject_type],
+        "saml:namequalifier": [qualifier], "saml:doc": [f"{owner.id}/{provider_name}"],
+        "aws:FederatedProvider": [arn], "aws:PrincipalType": ["SAMLUser"],
+    }
+    principal = Principal(arn=arn, account=owner.id, type="SAMLUser")
+    issued = _federated_session(data, owner, role, principal, "sts:AssumeRoleWithSAML", keys, now=now,
+                                session_name=session_name, duration=duration, policy=policy,
+                                provider=arn, subject=subject, audience=audience)
+    return SamlAnswer(issued, subject, subject_type, issuer, audience, qualifier)
 
 
 # ---------------------------------------------------------------- GetCallerIdentity
