@@ -127,6 +127,7 @@ def credential_report(
     file: str = typer.Option(
         None, "--file", metavar="PATH", help="Write the CSV here (mode 0600) instead of stdout ('-' is stdout)."
     ),
+    at: str = clock.AT,
 ) -> None:
     """AWS's credential report CSV: the root user first, then every user.
 
@@ -144,7 +145,7 @@ def credential_report(
         _write_private(file, text)
         info(f"Wrote the credential report to {file}.")
     elif current().output_format() == "json":
-        emit(get_credential_report_json(text, iso(clock.now())))
+        emit(get_credential_report_json(text, iso(clock.now(at))))
     else:
         emit_file(text)
 
@@ -217,6 +218,7 @@ def root_login(
     ),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from one line of stdin."),
     mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE", help="The current code of the root MFA device."),
+    at: str = clock.AT,
 ) -> None:
     """Check a root user sign-in as AWS would: email, password, MFA code.
 
@@ -232,7 +234,7 @@ def root_login(
     password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
     with write() as data:
         account = accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
-        mfa_used = root_user.login(account, password, clock.now(), mfa_code=mfa_code)
+        mfa_used = root_user.login(account, password, clock.now(at), mfa_code=mfa_code)
         assert account is not None  # login refuses a missing account
         shape = {
             "SignIn": {
@@ -250,13 +252,14 @@ def root_login(
 def root_key_create(
     fmt: str = typer.Option("json", "--format", metavar="json|csv|env|credentials-file"),
     profile: str = typer.Option("default", "--profile", metavar="NAME"),
+    at: str = clock.AT,
 ) -> None:
     """Create a root access key (AWS advises against it; the checklist fails while one exists)."""
     from iamctl.cli.key import check_format, show_new_key
 
     check_format(fmt, profile)
     with write_store_account() as (data, account):
-        new = root_user.create_key(data, account, clock.now())
+        new = root_user.create_key(data, account, clock.now(at))
     info("Root access keys can do anything in the account; prefer an IAM user's keys.")
     show_new_key(new, fmt, profile)
 
@@ -296,10 +299,10 @@ def root_mfa_create() -> None:
 
 
 @root_mfa_app.command("enable")
-def root_mfa_enable(code1: str = CODE1, code2: str = CODE2) -> None:
+def root_mfa_enable(code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
     """Enable the root user's device with two consecutive codes."""
     with write_account() as account, root_user.root_of(account) as root:
-        mfa_devices.enable(root, root_user.WHO, code1, code2, clock.now())
+        mfa_devices.enable(root, root_user.WHO, code1, code2, clock.now(at))
 
 
 @root_mfa_app.command("list")
@@ -325,10 +328,10 @@ def root_mfa_delete() -> None:
 
 
 @root_mfa_app.command("resync")
-def root_mfa_resync(code1: str = CODE1, code2: str = CODE2) -> None:
+def root_mfa_resync(code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
     """Re-synchronise the root user's device with two consecutive codes."""
     with write_account() as account, root_user.root_of(account) as root:
-        mfa_devices.resync(root, root_user.WHO, code1, code2, clock.now())
+        mfa_devices.resync(root, root_user.WHO, code1, code2, clock.now(at))
 
 
 def register(account_app: typer.Typer) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import typer
+
 from iamctl.core.errors import UsageError
 
 AT_HELP = "Pretend it is this time (ISO 8601, e.g. 2024-05-01T12:00:00Z); default: now."
+# The --at option every command that reads the clock takes (to try out expiry, key age, MFA codes).
+AT = typer.Option(None, "--at", metavar="TIME", help=AT_HELP)
 
 
 def now(at: str | None = None) -> datetime:

@@ -41,14 +41,14 @@ def show_new_key(new: ak.NewAccessKey, fmt: str, profile: str) -> None:
 
 
 @app.command("create")
-def create(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE) -> None:
+def create(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str = clock.AT) -> None:
     """Create an access key (at most two per user); the secret is shown this once.
 
     Example: eval "$(iamctl key create alice --format env)"
     """
     check_format(fmt, profile)
     with write_store_account() as (data, account):
-        new = access_keys.create(data, account, user, clock.now())
+        new = access_keys.create(data, account, user, clock.now(at))
     show_new_key(new, fmt, profile)
 
 
@@ -91,7 +91,7 @@ def delete(key_id: str = KEY_ID) -> None:
 
 
 @app.command("rotate")
-def rotate(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE) -> None:
+def rotate(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str = clock.AT) -> None:
     """Create a new key and deactivate the old one (delete it once nothing uses it).
 
     Prints the deactivated key ID on stderr and the new key, with its secret, on stdout.
@@ -99,7 +99,7 @@ def rotate(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE) -> None:
     """
     check_format(fmt, profile)
     with write_store_account() as (data, account):
-        old, new = access_keys.rotate(data, account, user, clock.now())
+        old, new = access_keys.rotate(data, account, user, clock.now(at))
     for key_id in old:
         info(f"Deactivated {key_id}; delete it with 'iamctl key delete {key_id}' once nothing uses it.")
     if fmt == "json":

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import typer
 
-from iamctl.cli.clock import AT_HELP, now
+from iamctl.cli.clock import AT, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
@@ -19,7 +19,6 @@ app = typer.Typer(no_args_is_help=True)
 profiles_app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="ROLE", help="Role name.")
-AT = typer.Option(None, "--at", metavar="TIME", help=AT_HELP)
 
 
 @contextlib.contextmanager

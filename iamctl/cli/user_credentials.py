@@ -43,6 +43,7 @@ def password_set(
     require_reset: bool = typer.Option(
         None, "--require-reset/--no-require-reset", help="Make the user choose a new password at next sign-in."
     ),
+    at: str = clock.AT,
 ) -> None:
     """Create or replace a user's console password, checked against the password policy.
 
@@ -55,7 +56,7 @@ def password_set(
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
     with write_account() as account:
-        found, generated = passwords.set_password(account, user, password, clock.now(), require_reset=require_reset)
+        found, generated = passwords.set_password(account, user, password, clock.now(at), require_reset=require_reset)
         shape = login_profile_json(found)
     if generated is not None:
         shape["Password"] = generated  # the one time it is shown
@@ -83,6 +84,7 @@ def password_change(
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read two lines from stdin: the old password, then the new one."
     ),
+    at: str = clock.AT,
 ) -> None:
     """The user changes their own password (needs the old one).
 
@@ -95,7 +97,7 @@ def password_change(
     old = secret_input.read("old password", "--password-stdin", use_stdin=password_stdin)
     new = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=not password_stdin)
     with write_store_account() as (data, account):
-        found = passwords.change_password(account, user, old, new, clock.now(), data)
+        found = passwords.change_password(account, user, old, new, clock.now(at), data)
         shape = login_profile_json(found)
     info(f"Password of user {found.name} changed.")
     emit(shape)
@@ -111,6 +113,7 @@ def login(
     signin_url: str = typer.Option(
         None, "--signin-url", metavar="URL", help="Sign in through this URL (its alias or ID picks the account)."
     ),
+    at: str = clock.AT,
 ) -> None:
     """Check a console sign-in as AWS would: password, MFA code, password age.
 
@@ -127,7 +130,7 @@ def login(
             account = account_security.account_from_signin_url(data, signin_url)
         else:
             account = accounts.resolve(data, current().account_selector())
-        result = passwords.login(account, user, password, clock.now(), mfa_code=mfa_code)
+        result = passwords.login(account, user, password, clock.now(at), mfa_code=mfa_code)
         shape = sign_in_json(account, result)
     emit(shape)
     if result.must_change_password:
@@ -181,14 +184,14 @@ def mfa_create(
 
 
 @mfa_app.command("enable")
-def mfa_enable(user: str = USER, code1: str = CODE1, code2: str = CODE2) -> None:
+def mfa_enable(user: str = USER, code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
     """Enable the user's device with two consecutive codes; sign-in then needs a code.
 
     Example: iamctl user mfa enable alice --code1 123456 --code2 654321
     """
     with write_account() as account:
         found = users.get(account, user)
-        mfa_devices.enable(found, _who(found), code1, code2, clock.now())
+        mfa_devices.enable(found, _who(found), code1, code2, clock.now(at))
 
 
 @mfa_app.command("list")
@@ -216,11 +219,11 @@ def mfa_delete(user: str = USER) -> None:
 
 
 @mfa_app.command("resync")
-def mfa_resync(user: str = USER, code1: str = CODE1, code2: str = CODE2) -> None:
+def mfa_resync(user: str = USER, code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
     """Re-synchronise a device whose clock has drifted, with two consecutive codes."""
     with write_account() as account:
         found = users.get(account, user)
-        mfa_devices.resync(found, _who(found), code1, code2, clock.now())
+        mfa_devices.resync(found, _who(found), code1, code2, clock.now(at))
 
 
 def register(user_app: typer.Typer) -> None:

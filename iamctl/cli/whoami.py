@@ -16,7 +16,7 @@ def whoami(
     ),
     secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the secret from one line of stdin."),
     session_token: str = typer.Option(None, "--session-token", metavar="TOKEN", help="Required for ASIA keys."),
-    at: str = typer.Option(None, "--at", metavar="TIME", help=clock.AT_HELP),
+    at: str = clock.AT,
 ) -> None:
     """Who a set of credentials belongs to, like aws sts get-caller-identity (UserId, Account, Arn).
 

@@ -216,3 +216,29 @@ def test_prompt_uses_getpass_on_a_terminal(iam, alice, monkeypatch) -> None:
     from iamctl.cli.main import run
 
     assert run(["user", "password", "set", "alice", "--output", "json"]) == 0
+
+
+def test_at_lets_a_script_try_out_password_age_and_mfa_codes(iam, alice) -> None:
+    """The credential commands take --at, as role assume and simulate do: the real clock
+    is running here (no clock fixture), and only --at decides."""
+    from datetime import datetime
+
+    from tests.credentials_cli.conftest import totp
+
+    iam("account", "password-policy", "set", "--max-age", "90")
+    assert set_password(iam, "alice", GOOD, "--at", "2026-01-01T00:00:00Z").code == 0
+    assert login(iam, "alice", GOOD, "--at", "2026-03-01T00:00:00Z").code == 0  # 59 days on
+    late = login(iam, "alice", GOOD, "--at", "2026-04-15T00:00:00Z")  # 104 days on
+    assert late.code == 1 and late.json()["SignIn"]["PasswordExpired"] is True
+
+    seed = iam("user", "mfa", "create", "alice").json()["VirtualMFADevice"]["Base32StringSeed"]
+    then = datetime.fromisoformat("2025-06-01T00:00:00+00:00")
+    enabled = iam("user", "mfa", "enable", "alice", "--code1", totp(seed, then), "--code2",
+                  totp(seed, then, step_offset=1), "--at", "2025-06-01T00:00:00Z")
+    assert enabled.code == 0, enabled.err
+    later = datetime.fromisoformat("2026-02-01T00:00:00+00:00")
+    r = login(iam, "alice", GOOD, "--mfa-code", totp(seed, later), "--at", "2026-02-01T00:00:00Z")
+    assert r.code == 0 and r.json()["SignIn"]["MFAUsed"] is True
+
+    bad = login(iam, "alice", GOOD, "--at", "yesterday")
+    assert bad.code == 2 and bad.err == "iamctl: InvalidArgument: --at 'yesterday' is not an ISO 8601 date and time.\n"
