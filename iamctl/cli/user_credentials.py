@@ -55,12 +55,18 @@ def password_set(
     password = None
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
-    with write_account() as account:
-        found, generated = passwords.set_password(account, user, password, clock.now(at), require_reset=require_reset)
+    when = clock.now(at)
+    with write_store_account() as (data, account):
+        found, generated = passwords.set_password(account, user, password, when, require_reset=require_reset)
         shape = login_profile_json(found)
+        stuck = bool(require_reset) and passwords.change_password_decision(account, found, when, data).decision \
+            != "allowed"
     if generated is not None:
         shape["Password"] = generated  # the one time it is shown
     emit(shape)
+    if stuck:  # the API lets this happen; the console attaches IAMUserChangePassword instead
+        info(f"Note: {found.name} must choose a new password at next sign-in but may not change it: "
+             f"{passwords.CHANGE_PASSWORD_HINT}.")
 
 
 @password_app.command("get")
@@ -90,7 +96,7 @@ def password_change(
 
     Needs iam:ChangePassword on the user: from the password policy's "allow users to
     change" or an identity policy such as IAMUserChangePassword (SCPs and boundaries
-    apply). A password that must be reset or has expired may be changed without a grant.
+    apply), also when the password must be reset or has expired, as in AWS.
 
     Example: printf '%s\\n%s\\n' "$OLD" "$NEW" | iamctl user password change alice --password-stdin
     """

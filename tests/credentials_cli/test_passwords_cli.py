@@ -81,12 +81,19 @@ def test_generated_password_meets_the_policy_and_is_shown_once(iam, alice, stric
 
 
 def test_require_reset_then_change(iam, alice, clock) -> None:
-    set_password(iam, "alice", GOOD, "--require-reset")
+    r = set_password(iam, "alice", GOOD, "--require-reset")
+    # The API allows a reset the user cannot carry out; iamctl says so (the console would
+    # attach IAMUserChangePassword).
+    assert r.code == 0 and "alice must choose a new password at next sign-in but may not change it" in r.err
     r = login(iam, "alice", GOOD)
     assert r.code == 1
     assert r.json()["SignIn"]["PasswordResetRequired"] is True
     assert "must be reset" in r.err and "iamctl user password change alice" in r.err
-    # No policy allows users to change passwords, but a required reset does.
+    # As in AWS, a required reset still needs iam:ChangePassword.
+    r = iam("user", "password", "change", "alice", "--password-stdin", stdin=f"{GOOD}\nN3w-Password!\n")
+    assert r.code == 3 and "AccessDenied" in r.err and "IAMUserChangePassword" in r.err
+    assert iam("user", "attach-policy", "alice", "IAMUserChangePassword").code == 0
+    assert "may not change it" not in set_password(iam, "alice", GOOD, "--require-reset").err
     r = iam("user", "password", "change", "alice", "--password-stdin", stdin=f"{GOOD}\nN3w-Password!\n")
     assert r.code == 0, r.err
     assert r.json()["LoginProfile"]["PasswordResetRequired"] is False
@@ -126,7 +133,7 @@ def test_iam_user_change_password_grants_the_change_without_the_account_setting(
     assert login(iam, "alice", "N3w-Password!").code == 0
 
 
-def test_an_explicit_deny_wins_over_the_account_setting_and_a_required_reset(iam, alice) -> None:
+def test_an_explicit_deny_wins_over_the_account_setting(iam, alice) -> None:
     iam("account", "password-policy", "set", "--allow-users-to-change")
     set_password(iam, "alice", GOOD, "--require-reset")
     assert iam("user", "put-policy", "alice", "NoPasswordChange", "--document", "-", stdin=DENY_CHANGE).code == 0
@@ -168,9 +175,10 @@ def test_expiry_soft_and_hard(iam, alice, clock) -> None:
     clock.advance(days=11)
     r = login(iam, "alice", GOOD)
     assert r.code == 1 and r.json()["SignIn"]["PasswordExpired"] is True and "has expired" in r.err
-    iam("account", "password-policy", "set", "--max-age", "30", "--hard-expiry")
+    iam("account", "password-policy", "set", "--max-age", "30", "--hard-expiry", "--allow-users-to-change")
     r = login(iam, "alice", GOOD)
     assert r.code == 3 and r.err.startswith("iamctl: PasswordExpired:")
+    # Even with the permission, a hard-expired password is the administrator's to reset.
     r = iam("user", "password", "change", "alice", "--password-stdin", stdin=f"{GOOD}\nN3w-Password!\n")
     assert r.code == 3 and "EntityTemporarilyUnmodifiable" in r.err
     assert set_password(iam, "alice", "N3w-Password!").code == 0  # the administrator's reset

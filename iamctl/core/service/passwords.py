@@ -82,27 +82,28 @@ def change_password(
 ) -> User:
     """ChangePassword by the user, who needs iam:ChangePassword on themself: from an
     identity policy (IAMUserChangePassword, say) or from the password policy's
-    AllowUsersToChangePassword, which IAM applies as an account-wide grant. A password
-    that must be reset or has (softly) expired may be changed without a grant, but not
-    against an explicit Deny. With *data*, the organization's SCPs apply too."""
+    AllowUsersToChangePassword, which IAM applies as an account-wide grant. As in AWS, a
+    password that must be reset or has expired needs the permission too (the console
+    attaches IAMUserChangePassword when it requires a reset). With *data*, the
+    organization's SCPs apply too."""
     user, profile = get_profile(account, user_name)
-    policy = account.password_policy
-    must_change = profile.password_reset_required or pw.is_expired(profile, policy, now)
-    decision = _change_password_decision(account, user, now, data)
-    if decision.decision != "allowed" and not (must_change and decision.decision == "implicitDeny"):
+    decision = change_password_decision(account, user, now, data)
+    if decision.decision != "allowed":
         arn = user.arn(account.id)
-        hint = (
-            "" if decision.decision == "explicitDeny" else
-            "; allow it with 'iamctl account password-policy set --allow-users-to-change' or by "
-            "attaching IAMUserChangePassword"
-        )
+        hint = "" if decision.decision == "explicitDeny" else f"; {CHANGE_PASSWORD_HINT}"
         raise IamError(
             "AccessDenied",
             f"User: {arn} is not authorized to perform: iam:ChangePassword on resource: {arn} "
             f"({decision.explanation.rstrip('.')}{hint}).",
         )
-    user.login_profile = pw.change_own_password(profile, old, new, policy, now)
+    user.login_profile = pw.change_own_password(profile, old, new, account.password_policy, now)
     return user
+
+
+CHANGE_PASSWORD_HINT = (
+    "allow it with 'iamctl account password-policy set --allow-users-to-change' or by attaching "
+    "IAMUserChangePassword"
+)
 
 
 # What AllowUsersToChangePassword grants every IAM user (GetAccountPasswordPolicy is moot
@@ -113,7 +114,7 @@ _ACCOUNT_GRANT = (
 )
 
 
-def _change_password_decision(account: Account, user: User, now: datetime, data: StoreData | None) -> Decision:
+def change_password_decision(account: Account, user: User, now: datetime, data: StoreData | None) -> Decision:
     from iamctl.core import principals
     from iamctl.core.policy.evaluate import Request, evaluate
 
