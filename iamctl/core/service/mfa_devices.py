@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from iamctl.core.credentials import mfa
-from iamctl.core.errors import already_exists, delete_conflict, no_such_entity
+from iamctl.core.errors import IamError, already_exists, delete_conflict, no_such_entity
 from iamctl.core.model import Account
 from iamctl.core.model.credentials import MfaDevice
 
@@ -78,6 +78,19 @@ def delete(holder: Holder, who: str) -> MfaDevice:
         raise delete_conflict(f"MFA device {device.serial} is still in use; deactivate it first.")
     holder.mfa = None
     return device
+
+
+def sign_in_code(holder: Holder, who: str, code: str | None, now: datetime) -> bool:
+    """The MFA step of a console sign-in: with an enabled device, *code* must be its
+    current code, not used before. Returns whether MFA was used."""
+    device = holder.mfa if holder.mfa is not None and holder.mfa.enabled else None
+    if device is None:
+        return False
+    if not code:
+        raise IamError("InvalidAuthenticationCode", f"{who} has an MFA device; sign-in needs its current code "
+                                                    "(--mfa-code).")
+    holder.mfa = mfa.verify(device, code, now)
+    return True
 
 
 def device_json(device: MfaDevice, user_name: str | None) -> dict[str, Any]:

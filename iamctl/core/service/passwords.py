@@ -162,16 +162,9 @@ def login(account: Account, user_name: str, password: str, now: datetime, *, mfa
     profile = user.login_profile
     if not verify_secret(password, profile.password_hash if profile else dummy_hash()) or profile is None:
         raise bad_credentials()
-    device = user.mfa if user.mfa is not None and user.mfa.enabled else None
-    if device is not None:
-        if not mfa_code:
-            raise IamError(
-                "InvalidAuthenticationCode",
-                f"User {user.name} has an MFA device; sign-in needs its current code (--mfa-code).",
-            )
-        from iamctl.core.credentials import mfa  # pyotp: only when a code is checked
+    from iamctl.core.service.mfa_devices import sign_in_code
 
-        user.mfa = mfa.verify(device, mfa_code, now)
+    mfa_used = sign_in_code(user, f"User {user.name}", mfa_code, now)
     policy = account.password_policy
     expired = pw.is_expired(profile, policy, now)
     if expired and policy is not None and policy.hard_expiry:
@@ -183,7 +176,7 @@ def login(account: Account, user_name: str, password: str, now: datetime, *, mfa
     profile.password_last_used = iso(now)
     return SignIn(
         user=user,
-        mfa_used=device is not None,
+        mfa_used=mfa_used,
         reset_required=profile.password_reset_required,
         expired=expired,
         expires_soon=pw.expires_soon(profile, policy, now),

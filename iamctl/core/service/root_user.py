@@ -14,7 +14,7 @@ from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import passwords as pw
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.credentials.times import iso
-from iamctl.core.errors import IamError, no_such_entity
+from iamctl.core.errors import no_such_entity
 from iamctl.core.model import Account, StoreData
 from iamctl.core.model.credentials import AccessKey, RootUser
 from iamctl.core.service import access_keys
@@ -86,15 +86,8 @@ def login(account: Account | None, password: str, now: datetime, *, mfa_code: st
     stored = root.password_hash if root is not None else None
     if not verify_secret(password, stored or dummy_hash()) or stored is None or root is None:
         raise bad_credentials()
-    device = root.mfa if root.mfa is not None and root.mfa.enabled else None
-    if device is not None:
-        if not mfa_code:
-            raise IamError(
-                "InvalidAuthenticationCode",
-                "The root user has an MFA device; sign-in needs its current code (--mfa-code).",
-            )
-        from iamctl.core.credentials import mfa  # pyotp: only when a code is checked
+    from iamctl.core.service.mfa_devices import sign_in_code
 
-        root.mfa = mfa.verify(device, mfa_code, now)
+    mfa_used = sign_in_code(root, WHO, mfa_code, now)
     root.password_last_used = iso(now)
-    return device is not None
+    return mfa_used
