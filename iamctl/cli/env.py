@@ -28,6 +28,8 @@ GLOBAL_OPTIONS = {
 
 @dataclass
 class Env:
+    """One command's environment: global options, streams, and where the store is."""
+
     store: str | None = None
     account: str | None = None
     output: str | None = None

@@ -21,6 +21,8 @@ from iamctl.core.service import policies
 
 @dataclass(frozen=True)
 class Holder:
+    """What the shared policy commands need to know about users, groups or roles."""
+
     kind: str  # "user", "group" or "role": the noun, and the word in AWS's messages
     get: Callable[[Account, str], Any]  # the service's lookup (raises NoSuchEntity)
     inline_limit: int  # aggregate size of the entity's inline policies, without whitespace

@@ -26,6 +26,8 @@ _META_KEY = "_meta"
 
 @dataclass(frozen=True)
 class ManagedPolicy:
+    """An AWS managed policy: its name, path, ARN, default version and document."""
+
     name: str
     arn: str
     path: str

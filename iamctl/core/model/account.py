@@ -24,6 +24,8 @@ NESTED_BLOCKS = {"blocks": True, "nested": True}
 
 @dataclass
 class Account:
+    """One AWS account: its IAM entities, password policy, root user and STS sessions."""
+
     id: str = field(metadata={"from_key": True})
     created: str
     name: str | None = None
@@ -43,6 +45,8 @@ class Account:
 
 @dataclass
 class StoreData:
+    """The whole store: every account, and consolidated billing across them."""
+
     schema: int = SCHEMA_VERSION
     default_account: str | None = None
     accounts: dict[str, Account] = field(default_factory=dict, metadata=NESTED_BLOCKS)

@@ -30,6 +30,8 @@ CREATED = "CREATED"
 
 @dataclass
 class OrganizationalUnit:
+    """An OU of an organization's tree."""
+
     id: str = field(metadata=FROM_KEY)  # ou-<root suffix>-<8..32>
     name: str
     arn: str
@@ -82,6 +84,8 @@ class Scp:
 
 @dataclass
 class Organization:
+    """An organization: its management account, members, tree and SCPs."""
+
     id: str = field(metadata=FROM_KEY)  # o-...
     arn: str
     master_account_id: str

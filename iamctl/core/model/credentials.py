@@ -17,6 +17,8 @@ INACTIVE = "Inactive"
 
 @dataclass
 class AccessKey:
+    """A long-term access key of a user or the root user; the secret only as a hash."""
+
     # AKIA + 16 base32 characters; the key of the entry in its owner's access_keys table
     id: str = field(metadata={"from_key": True})
     secret_hash: str  # "scrypt$n$r$p$salt$hash"; the secret itself is shown once and never kept
@@ -29,6 +31,8 @@ class AccessKey:
 
 @dataclass
 class LoginProfile:
+    """A user's console password (as a hash) and its state."""
+
     password_hash: str
     created: str
     password_changed: str  # when the current password was set; expiry counts from here
@@ -41,6 +45,8 @@ class LoginProfile:
 
 @dataclass
 class MfaDevice:
+    """A virtual MFA device (TOTP) and what refuses replayed codes."""
+
     serial: str  # arn:aws:iam::123456789012:mfa/NAME
     seed: str  # base32 TOTP seed; kept because every code check needs it
     enabled: str | None = None  # None while created but not yet enabled with two codes

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # resolved by base.py only for users that hold credentials
 
 @dataclass
 class User:
+    """An IAM user: groups, policies, tags and credentials."""
+
     name: str = field(metadata={"from_key": True})
     id: str
     created: str
@@ -34,6 +36,8 @@ class User:
 
 @dataclass
 class Group:
+    """An IAM group; its members are listed on the users (User.groups)."""
+
     name: str = field(metadata={"from_key": True})
     id: str
     created: str
@@ -47,12 +51,16 @@ class Group:
 
 @dataclass
 class PolicyVersion:
+    """One version of a customer managed policy."""
+
     document: str  # JSON text, as given, so positions in findings point into it
     created: str
 
 
 @dataclass
 class CustomerPolicy:
+    """A customer managed policy and its versions (at most five)."""
+
     name: str = field(metadata={"from_key": True})
     id: str
     created: str

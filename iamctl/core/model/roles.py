@@ -9,6 +9,8 @@ from iamctl.core.names import iam_arn
 
 @dataclass
 class Role:
+    """An IAM role: its trust policy, permissions and tags."""
+
     name: str = field(metadata={"from_key": True})
     id: str  # AROA...
     created: str
@@ -28,6 +30,8 @@ class Role:
 
 @dataclass
 class InstanceProfile:
+    """An instance profile: what hands a role to EC2 instances (one role at most)."""
+
     name: str = field(metadata={"from_key": True})
     id: str  # AIPA...
     created: str
@@ -54,6 +58,8 @@ class OidcProvider:
 
 @dataclass
 class SamlProvider:
+    """A SAML identity provider that trust policies can name."""
+
     name: str = field(metadata={"from_key": True})
     created: str
     metadata: str  # the SAML metadata document, as given
