@@ -9,6 +9,7 @@ Entity names use every character IAM allows, several of which need quoting in TO
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import tomllib
 from pathlib import Path
@@ -107,6 +108,10 @@ def seed(account) -> None:
     users.attach_policy(account, "x@example.com", "a.b.c@d")
 
 
+# 100 in CI; IAMCTL_PROPERTY_EXAMPLES=2000 for a deeper run after changing the store's writer.
+EXAMPLES = int(os.environ.get("IAMCTL_PROPERTY_EXAMPLES", "100"))
+
+
 def add_comment(path: Path, n: int) -> None:
     """A person's comment above the n-th table header (or at the end)."""
     lines = path.read_text().splitlines(keepends=True)
@@ -116,7 +121,7 @@ def add_comment(path: Path, n: int) -> None:
     path.write_text("".join(lines))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operations, min_size=1, max_size=25))
 def test_file_always_holds_the_data(ops):
     with tempfile.TemporaryDirectory() as tmp:
