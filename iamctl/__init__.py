@@ -1,3 +1,3 @@
 """iamctl: AWS IAM on your own machine."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
