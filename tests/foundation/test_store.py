@@ -266,3 +266,26 @@ def test_a_policy_document_broken_by_hand_is_reported_by_its_entity(cli, ok, sto
         assert result.err.startswith(f"iamctl: CorruptStore: {store_path}: {entity} is not valid JSON: ")
         assert result.err.count("\n") == 1
         assert store_path.read_bytes() == before
+
+
+def test_a_store_path_that_is_a_directory_or_under_a_file(cli, tmp_path):
+    fails(cli("--store", str(tmp_path), "user", "list"), 4,
+          f"iamctl: StoreUnreadable: Cannot read the store {tmp_path}: it is not a file.")
+    (tmp_path / "afile").write_text("")
+    target = tmp_path / "afile" / "store.toml"
+    fails(cli("--store", str(target), "init"), 4,
+          f"iamctl: StoreUnwritable: Cannot create the directory of the store {target}: a part of that path is a file.")
+
+
+def test_a_write_that_fails_leaves_the_store_as_it_was(cli, ok, store_path, monkeypatch):
+    ok("user", "create", "alice")
+    before = store_path.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("iamctl.core.store.os.replace", disk_full)
+    fails(cli("user", "create", "bob"), 4,
+          f"iamctl: StoreUnwritable: Cannot write the store {store_path}: No space left on device; it is unchanged.")
+    assert store_path.read_bytes() == before
+    assert [p.name for p in store_path.parent.iterdir() if p.name.endswith(".tmp")] == []

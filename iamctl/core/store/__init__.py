@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import marshal
 import os
+import stat
 import sys
 import time
 import zlib
@@ -96,8 +97,12 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreError(f"Cannot read the store {self.path}: {exc.strerror}.", "StoreUnreadable") from None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # a directory opens for reading too
+            os.close(fd)
+            raise StoreError(f"Cannot read the store {self.path}: it is not a file.", "StoreUnreadable")
         with os.fdopen(fd, "rb") as fh:
-            key = _stat_key(os.fstat(fh.fileno()))
+            key = _stat_key(st)
             cached = self._read_cache(key)
             if cached is not None:
                 return None, cached
@@ -173,7 +178,6 @@ class Store:
         except Unspliceable as exc:
             raise StoreError(f"Cannot write a store holding this data ({exc}).", "StoreWriteFailed") from None
         text = "\n".join(parts).rstrip("\n") + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
             if self.path.exists():
                 raise StoreError(f"A store already exists at {self.path}; not overwriting it.", "StoreExists")
@@ -215,7 +219,13 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = "a part of that path is a file" if isinstance(exc, (FileExistsError, NotADirectoryError)) \
+                else exc.strerror
+            raise StoreError(f"Cannot create the directory of the store {self.path}: {why}.", "StoreUnwritable") \
+                from None
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -244,18 +254,23 @@ class Store:
         data = _utf8(text)
         directory = self.path.parent
         tmp = directory / f".{self.path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:  # disk full, read-only, the path a directory ...: the old file stands
+            raise StoreError(
+                f"Cannot write the store {self.path}: {exc.strerror}; it is unchanged.", "StoreUnwritable"
+            ) from None
         dir_fd = os.open(directory, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
