@@ -51,7 +51,8 @@ def list_(
         raise UsageError(f"--scope must be All, AWS or Local, not {scope!r}.")
     _, account = read_account()
     refs = policies.list_refs(account, scope=scope, only_attached=only_attached, path_prefix=path_prefix)
-    emit({"Policies": [shapes.policy(account, r, listing=True) for r in refs]})
+    counts = policies.usage(account)
+    emit({"Policies": [shapes.policy(account, r, listing=True, counts=counts) for r in refs]})
 
 
 @app.command("get")

@@ -6,7 +6,7 @@ from typing import Any
 
 from iamctl.core.model import Account, CustomerPolicy, Group, User
 from iamctl.core.names import stable_unique_id
-from iamctl.core.service.policies import PolicyRef, attachments, boundary_uses
+from iamctl.core.service.policies import PolicyRef, Usage, usage
 
 
 def tags(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -46,8 +46,12 @@ def attached_policies(arns: list[str]) -> list[dict[str, str]]:
     return [{"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn} for arn in arns]
 
 
-def policy(account: Account, ref: PolicyRef, *, listing: bool = False) -> dict[str, Any]:
-    """GetPolicy's Policy shape; with *listing*, ListPolicies' (which has no Description or Tags)."""
+def policy(
+    account: Account, ref: PolicyRef, *, listing: bool = False, counts: Usage | None = None
+) -> dict[str, Any]:
+    """GetPolicy's Policy shape; with *listing*, ListPolicies' (which has no Description or Tags).
+    *counts* (policies.usage) saves walking the account once per policy of a listing."""
+    attached, boundaries = (counts or usage(account)).of(ref.arn)
     if ref.customer is not None:
         p: CustomerPolicy = ref.customer
         policy_id, version_id, created, updated = p.id, p.default_version, p.created, p.updated
@@ -63,8 +67,8 @@ def policy(account: Account, ref: PolicyRef, *, listing: bool = False) -> dict[s
         "Arn": ref.arn,
         "Path": ref.path,
         "DefaultVersionId": version_id,
-        "AttachmentCount": sum(len(v) for v in attachments(account, ref.arn).values()),
-        "PermissionsBoundaryUsageCount": boundary_uses(account, ref.arn),
+        "AttachmentCount": attached,
+        "PermissionsBoundaryUsageCount": boundaries,
         "IsAttachable": True,
     }
     if description and not listing:

@@ -144,3 +144,34 @@ def test_policy_from_stdin(jcli):
 
     out = jcli("policy", "create", "FromStdin", "--document", "-", stdin=json.dumps(S3_READ))
     assert out["Policy"]["PolicyName"] == "FromStdin"
+
+
+def test_listing_counts_attachments_and_boundaries_like_each_policy_does(ok, jcli, doc, store_path):
+    """policy list counts every policy's uses in one pass over the account; the counts must
+    be those of asking policy by policy (service attachments() / boundary_uses())."""
+    from iamctl.core.service import policies
+    from iamctl.core.store import Store
+
+    for name in ("P1", "P2", "P3"):
+        ok("policy", "create", name, "--document", doc())
+    for name in ("u1", "u2", "u3"):
+        ok("user", "create", name)
+    ok("group", "create", "g1")
+    ok("role", "create", "r1", "--trust-service", "ec2.amazonaws.com")
+    ok("user", "attach-policy", "u1", "P1")
+    ok("user", "attach-policy", "u2", "P1")
+    ok("group", "attach-policy", "g1", "P1")
+    ok("role", "attach-policy", "r1", "P2")
+    ok("user", "attach-policy", "u3", "ReadOnlyAccess")
+    ok("user", "set-boundary", "u3", "P2")
+    ok("role", "set-boundary", "r1", "P3")
+    listed = {p["PolicyName"]: p for p in jcli("policy", "list", "--scope", "Local")["Policies"]}
+    assert {n: (p["AttachmentCount"], p["PermissionsBoundaryUsageCount"]) for n, p in listed.items()} == {
+        "P1": (3, 0), "P2": (1, 1), "P3": (0, 1)}
+    attached = {p["PolicyName"] for p in jcli("policy", "list", "--only-attached")["Policies"]}
+    assert attached == {"P1", "P2", "P3", "ReadOnlyAccess"}
+    account = Store(store_path).read().accounts[ACCOUNT]  # lazily built, as commands see it
+    for shape in listed.values():
+        oracle = policies.attachments(account, shape["Arn"])
+        assert shape["AttachmentCount"] == sum(len(v) for v in oracle.values())
+        assert shape["PermissionsBoundaryUsageCount"] == policies.boundary_uses(account, shape["Arn"])
