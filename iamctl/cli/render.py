@@ -122,7 +122,8 @@ def _table(env: Env, data: Any) -> None:
         no_color=not env.color(),
         force_terminal=env.color() or None,
         highlight=False,
-        emoji=False,  # data is shown as it is: a tag ":thumbs_up:" is not an emoji
+        markup=False,  # data is shown as it is: "[bold]" in a path is text, not markup
+        emoji=False,  # and a tag ":thumbs_up:" is not an emoji
         soft_wrap=False,
         width=None if env.stdout.isatty() else 200,
     )
@@ -138,18 +139,17 @@ def _table(env: Env, data: Any) -> None:
     elif isinstance(body, dict):
         table = Table("Field", "Value", show_header=False)
         for key, value in body.items():
-            table.add_row(key, _cell(value))
+            table.add_row(_text(key), _cell(value))
         console.print(table)
     elif isinstance(body, list):
         for item in body:
-            console.print(_cell(item), markup=False)
+            console.print(_cell(item))
     elif body is not None:
-        console.print(_cell(body), markup=False)
+        console.print(_cell(body))
 
 
-def _cell(value: Any) -> str:
-    from rich.markup import escape
-
+def _cell(value: Any) -> Any:
+    """A table cell as rich Text (never parsed as markup; cheaper to lay out, too)."""
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         text = "\n".join(", ".join(f"{k}={_scalar(v)}" for k, v in item.items()) for item in value)
     elif isinstance(value, dict):
@@ -158,4 +158,10 @@ def _cell(value: Any) -> str:
         text = "\n".join(_scalar(v) for v in value)
     else:
         text = "" if value is None else _scalar(value)
-    return escape(text)
+    return _text(text)
+
+
+def _text(text: str) -> Any:
+    from rich.text import Text
+
+    return Text(text)
