@@ -18,11 +18,12 @@ _iamctl_words() {
     local words=""
     case "$1" in
         "") words="account billing group init key policy role simulate user whoami" ;;
-        "account") words="alias create credential-report delete get idp list password-policy root signin-url status summary use" ;;
+        "account") words="alias authorization-details create credential-report delete get idp list password-policy root signin-url status summary use" ;;
         "account alias") words="delete get set" ;;
         "account alias delete") words="--store --account --output --query --no-color" ;;
         "account alias get") words="--store --account --output --query --no-color" ;;
         "account alias set") words="--store --account --output --query --no-color" ;;
+        "account authorization-details") words="--filter --store --account --output --query --no-color" ;;
         "account create") words="--account-id --alias --name --email --store --account --output --query --no-color" ;;
         "account credential-report") words="--file --at --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;

@@ -65,6 +65,30 @@ def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
     info(f"Default account is now {account.id}.")
 
 
+@app.command("authorization-details")
+def authorization_details(
+    filter_: list[str] = typer.Option(
+        None, "--filter", metavar="TYPE",
+        help="User, Group, Role, LocalManagedPolicy or AWSManagedPolicy (repeatable; default: all).",
+    ),
+) -> None:
+    """Every user, group, role and managed policy with its relationships
+    (aws iam get-account-authorization-details): a snapshot to review or diff.
+
+    AWS managed policies are listed when something in the account uses them.
+    Example: iamctl account authorization-details --filter User --output json --query 'UserDetailList[].UserName'
+    """
+    from iamctl.cli.common import read_account
+    from iamctl.core import shapes_authorization
+    from iamctl.core.errors import UsageError
+
+    unknown = [f for f in filter_ or [] if f not in shapes_authorization.FILTERS]
+    if unknown:
+        raise UsageError(f"--filter must be one of {', '.join(shapes_authorization.FILTERS)}, not {unknown[0]!r}.")
+    _, account = read_account()
+    emit(shapes_authorization.authorization_details(account, filter_))
+
+
 def _add_subcommands() -> None:
     """Sub-commands kept in modules of their own. Done once, at import: this module is
     imported only when the account noun runs, and the app lives for the whole process."""
