@@ -23,13 +23,15 @@ def user(account: Account, u: User, *, full: bool = False) -> dict[str, Any]:
     }
     if full:
         if u.boundary:
-            out["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-                "PermissionsBoundaryArn": u.boundary,
-            }
+            out["PermissionsBoundary"] = permissions_boundary(u.boundary)
         if u.tags:
             out["Tags"] = tags(u.tags)
     return out
+
+
+def permissions_boundary(arn: str) -> dict[str, str]:
+    """The PermissionsBoundary element of a user or role."""
+    return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
 
 
 def group(account: Account, g: Group) -> dict[str, Any]:

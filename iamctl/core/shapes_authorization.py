@@ -46,10 +46,7 @@ def _inline(inline: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _boundary(arn: str | None) -> dict[str, Any]:
-    if not arn:
-        return {}
-    return {"PermissionsBoundary": {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-                                    "PermissionsBoundaryArn": arn}}
+    return {"PermissionsBoundary": shapes.permissions_boundary(arn)} if arn else {}
 
 
 def _user(account: Account, user: Any) -> dict[str, Any]:

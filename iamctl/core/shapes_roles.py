@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from iamctl.core.model import Account, InstanceProfile, OidcProvider, Role, SamlProvider, Session
+from iamctl.core.shapes import permissions_boundary
 from iamctl.core.shapes import tags as tag_list
 
 
@@ -24,10 +25,7 @@ def role(account: Account, r: Role, *, full: bool = False) -> dict[str, Any]:
     out["MaxSessionDuration"] = r.max_session_duration
     if full:
         if r.boundary:
-            out["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-                "PermissionsBoundaryArn": r.boundary,
-            }
+            out["PermissionsBoundary"] = permissions_boundary(r.boundary)
         if r.tags:
             out["Tags"] = tag_list(r.tags)
         out["RoleLastUsed"] = {"LastUsedDate": r.last_used} if r.last_used else {}

@@ -58,3 +58,9 @@ class EntityMap(MutableMapping[str, T], Generic[T]):
 
     def __repr__(self) -> str:
         return f"EntityMap({list(self._items)})"
+
+
+def peek_items(collection: MutableMapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(key, entity or its stored table) of any entity collection: an EntityMap's without
+    building entities, a plain dict's (data built eagerly, as tests do) as they are."""
+    return collection.peek_items() if isinstance(collection, EntityMap) else iter(collection.items())

@@ -6,7 +6,7 @@ core/credentials/access_keys.py; this module finds the holder and writes the res
 
 Finding a key's owner scans each account's users instead of keeping an index: an index is
 a second copy of every key ID that a hand edit of the store can put out of step, and the
-scan reads one field of each stored table without building users (EntityMap.peek_items),
+scan reads one field of each stored table without building users (model.lazy.peek_items),
 which is about a millisecond for AWS's 5,000 users.
 """
 
@@ -20,7 +20,7 @@ from iamctl.core.credentials import access_keys as ak
 from iamctl.core.errors import IamError, no_such_entity
 from iamctl.core.model import Account, StoreData, User
 from iamctl.core.model.credentials import AccessKey, RootUser
-from iamctl.core.model.lazy import EntityMap
+from iamctl.core.model.lazy import peek_items
 from iamctl.core.names import root_arn
 from iamctl.core.service import users
 
@@ -58,8 +58,7 @@ def as_table(keys: list[AccessKey]) -> dict[str, AccessKey]:
 
 def _user_holding(account: Account, key_id: str) -> str | None:
     """The name of the user in *account* holding *key_id*, without building every user."""
-    entries = account.users.peek_items() if isinstance(account.users, EntityMap) else account.users.items()
-    for name, entry in entries:
+    for name, entry in peek_items(account.users):
         keys = (entry.get("access_keys") or {}) if isinstance(entry, dict) else entry.access_keys
         if key_id in keys:
             return name

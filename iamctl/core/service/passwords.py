@@ -115,20 +115,17 @@ _ACCOUNT_GRANT = (
 
 
 def change_password_decision(account: Account, user: User, now: datetime, data: StoreData | None) -> Decision:
-    from iamctl.core import principals
-    from iamctl.core.policy.evaluate import Request, evaluate
+    """The evaluator's answer to "may *user* call ChangePassword on themself?"."""
+    from iamctl.core import principals, sts
 
-    policies = principals.policy_set_for_user(account, user)
+    caller = sts.caller_for_user(account, user, now)
     policy = account.password_policy
     if policy is not None and policy.allow_users_to_change_password:
         grant = principals.parsed(_ACCOUNT_GRANT, "identity", "account password policy", "password-policy")
-        policies.identity = [*policies.identity, grant]
-    context = principals.request_context_for_user(account, user, now)
+        caller.policies.identity = [*caller.policies.identity, grant]
     if data is not None:
-        principals.apply_org(data, account.id, policies, context)
-    arn = user.arn(account.id)
-    request = Request(principals.principal_for_user(account, user), "iam:ChangePassword", arn, context=context)
-    return evaluate(request, policies)
+        principals.apply_org(data, account.id, caller.policies, caller.context)
+    return sts.authorize(caller, "iam:ChangePassword", user.arn(account.id))[1]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from iamctl.core import managed
 from iamctl.core.errors import IamError, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, CustomerPolicy, PolicyVersion
-from iamctl.core.model.lazy import EntityMap
+from iamctl.core.model.lazy import peek_items
 from iamctl.core.names import check_name, check_path, iam_arn, new_unique_id, now_iso, parse_arn
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
@@ -185,9 +185,7 @@ def usage(account: Account) -> Usage:
     entity (EntityMap.peek_items)."""
     found = Usage(Counter(), Counter())
     for kind in ("users", "groups", "roles"):
-        collection = getattr(account, kind, {})
-        entries = collection.peek_items() if isinstance(collection, EntityMap) else collection.items()
-        for _, entry in entries:
+        for _, entry in peek_items(getattr(account, kind, {})):
             table = entry if isinstance(entry, dict) else None
             attached = table.get("attached", []) if table is not None else entry.attached
             found.attached.update(set(attached))

@@ -101,8 +101,6 @@ def nest(path: Path, content: dict) -> dict:
 
 # ---------------------------------------------------------------- reading the text
 
-_BARE_KEY = toml_text.BARE_KEY
-
 
 @dataclasses.dataclass
 class Header:
@@ -229,7 +227,7 @@ def parse_header(stripped: str) -> tuple[Path, bool]:
             keys.append(stripped[i + 1 : end])
             i = end + 1
         else:
-            m = _BARE_KEY.match(stripped, i)
+            m = toml_text.BARE_KEY.match(stripped, i)
             if not m:
                 raise Unspliceable(f"cannot read the header {stripped.strip()!r}")
             keys.append(m.group())
