@@ -60,7 +60,7 @@ _iamctl_words() {
         "account status") words="--store --account --output --query --no-color" ;;
         "account summary") words="--store --account --output --query --no-color" ;;
         "account use") words="--store --account --output --query --no-color" ;;
-        "billing") words="access account accounts handshake invite invoice leave move org ou prices remove scp usage" ;;
+        "billing") words="access account accounts handshake invite invoice leave move org ou prices rcp remove scp usage" ;;
         "billing access") words="disable enable get" ;;
         "billing access disable") words="--store --account --output --query --no-color" ;;
         "billing access enable") words="--store --account --output --query --no-color" ;;
@@ -89,6 +89,17 @@ _iamctl_words() {
         "billing ou list") words="--parent --store --account --output --query --no-color" ;;
         "billing ou rename") words="--store --account --output --query --no-color" ;;
         "billing prices") words="--prices --store --account --output --query --no-color" ;;
+        "billing rcp") words="attach create delete detach disable enable get list targets update" ;;
+        "billing rcp attach") words="--target --store --account --output --query --no-color" ;;
+        "billing rcp create") words="--document --description --store --account --output --query --no-color" ;;
+        "billing rcp delete") words="--store --account --output --query --no-color" ;;
+        "billing rcp detach") words="--target --store --account --output --query --no-color" ;;
+        "billing rcp disable") words="--store --account --output --query --no-color" ;;
+        "billing rcp enable") words="--store --account --output --query --no-color" ;;
+        "billing rcp get") words="--store --account --output --query --no-color" ;;
+        "billing rcp list") words="--target --store --account --output --query --no-color" ;;
+        "billing rcp targets") words="--store --account --output --query --no-color" ;;
+        "billing rcp update") words="--name --document --description --store --account --output --query --no-color" ;;
         "billing remove") words="--at --store --account --output --query --no-color" ;;
         "billing scp") words="attach create delete detach get list targets update" ;;
         "billing scp attach") words="--target --store --account --output --query --no-color" ;;
@@ -165,8 +176,8 @@ _iamctl_words() {
         "role update") words="--description --max-session-duration --store --account --output --query --no-color" ;;
         "role update-trust") words="--trust --store --account --output --query --no-color" ;;
         "simulate") words="custom principal run" ;;
-        "simulate custom") words="--policy --boundary --scp --resource-policy --session-policy --principal --action --resource --resource-account --context --at --store --account --output --query --no-color" ;;
-        "simulate principal") words="--action --resource --context --resource-policy --resource-account --at --store --account --output --query --no-color" ;;
+        "simulate custom") words="--policy --boundary --scp --scp-level --rcp --rcp-level --endpoint-policy --resource-policy --session-policy --principal --action --resource --resource-account --context --context-json --at --store --account --output --query --no-color" ;;
+        "simulate principal") words="--action --resource --context --resource-policy --resource-account --endpoint-policy --context-json --at --store --account --output --query --no-color" ;;
         "simulate run") words="--store --account --output --query --no-color" ;;
         "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies login mfa password put-policy set-boundary tag untag update" ;;
         "user attach-policy") words="--store --account --output --query --no-color" ;;

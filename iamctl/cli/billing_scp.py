@@ -1,4 +1,5 @@
-"""iamctl billing scp|ou|move ... — service control policies and the organization's tree.
+"""iamctl billing scp|rcp|ou|move ... — service and resource control policies (one factory,
+policy_app, makes both command sets) and the organization's tree.
 
 Part of the billing noun (see billing.py); every command here is the payer's, as in AWS
 Organizations.
@@ -6,129 +7,239 @@ Organizations.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
 import typer
 
 from iamctl.cli.common import emit, info, read_account, read_document, write_store_account
 
-scp_app = typer.Typer(
-    no_args_is_help=True, help="Service control policies: create, list, get, update, delete, attach, detach, targets."
-)
 ou_app = typer.Typer(no_args_is_help=True, help="Organizational units: create, list, get, rename, delete.")
 
-SCP = typer.Argument(..., metavar="SCP", help="Policy name or p-... ID.")
-TARGET = typer.Option(..., "--target", metavar="ROOT_OR_OU_OR_ACCOUNT", help="r-..., ou-... or a 12-digit account ID.")
+TARGET_HELP = "r-..., ou-... or a 12-digit account ID."
 
 
-@scp_app.command("create")
-def scp_create(
-    name: str = typer.Argument(..., metavar="NAME"),
-    document: str = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy; - reads stdin."),
-    description: str = typer.Option("", "--description"),
-) -> None:
-    """Create an SCP (at most 5,120 characters). It restricts nothing until attached.
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between `billing scp` and `billing rcp`: the policy type, its words, and
+    the check each command makes first (RCPs must be available; attaching needs them enabled)."""
 
-    Example: iamctl billing scp create DenyS3 --document deny-s3.json
-    """
-    from iamctl.core.billing import shapes
-    from iamctl.core.service import billing as svc
-
-    text = read_document(document)
-    with write_store_account() as (data, account):
-        scp = svc.create_scp(data, account, name, text, description)
-        shape = shapes.policy(scp)
-    emit({"Policy": shape})
+    name: str  # "scp" | "rcp"
+    label: str  # "SCP" | "RCP"
+    policy_kind: Callable[[], Any]  # -> core.billing.scp.PolicyKind (imported when used)
+    ready: Callable[[Any, str], None]  # (organization, command) -> raises when not usable
+    create_help: str
+    attach_help: str
+    examples: dict[str, str]
 
 
-@scp_app.command("list")
-def scp_list(
-    target: str = typer.Option(None, "--target", metavar="ID", help="Only SCPs attached directly to this target."),
-) -> None:
-    """The organization's SCPs (FullAWSAccess included), or those attached to --target."""
-    from iamctl.core.billing import scp, shapes
+def _no_check(org: Any, command: str) -> None:
+    return None
+
+
+def _managed(kind: _Kind, command: str) -> tuple[Any, Any, Any]:
+    """(store data, organization, policy kind) for a read; refused for non-payers."""
     from iamctl.core.service import billing as svc
 
     data, account = read_account()
     org = svc.managed_org(data, account)
-    found = scp.policies_for_target(org, target) if target else list(org.scps.values())
-    emit({"Policies": [shapes.policy_summary(s) for s in found]})
+    kind.ready(org, command)
+    return data, org, kind.policy_kind()
 
 
-@scp_app.command("get")
-def scp_get(name: str = SCP) -> None:
-    """An SCP's summary and document (aws organizations describe-policy)."""
-    from iamctl.core.billing import scp, shapes
+@contextlib.contextmanager
+def _writing(kind: _Kind, command: str) -> Iterator[tuple[Any, Any]]:
+    """(organization, policy kind) inside a store transaction."""
     from iamctl.core.service import billing as svc
 
-    data, account = read_account()
-    emit({"Policy": shapes.policy(scp.get_policy(svc.managed_org(data, account), name))})
-
-
-@scp_app.command("targets")
-def scp_targets(name: str = SCP) -> None:
-    """Where an SCP is attached (aws organizations list-targets-for-policy)."""
-    from iamctl.core.billing import scp, shapes
-    from iamctl.core.service import billing as svc
-
-    data, account = read_account()
-    org = svc.managed_org(data, account)
-    policy = scp.get_policy(org, name)
-    emit({"Targets": [shapes.policy_target(org, t) for t in policy.targets]})
-
-
-@scp_app.command("update")
-def scp_update(
-    name: str = SCP,
-    new_name: str = typer.Option(None, "--name", help="A new name."),
-    document: str = typer.Option(None, "--document", metavar="FILE|-", help="A new JSON document."),
-    description: str = typer.Option(None, "--description"),
-) -> None:
-    """Change an SCP's name, document or description (not AWS managed ones)."""
-    from iamctl.core.billing import scp, shapes
-    from iamctl.core.service import billing as svc
-
-    text = read_document(document) if document is not None else None
     with write_store_account() as (data, account):
-        policy = scp.update_policy(
-            svc.managed_org(data, account), name, new_name=new_name, document=text, description=description
-        )
-        shape = shapes.policy(policy)
-    emit({"Policy": shape})
+        org = svc.managed_org(data, account)
+        kind.ready(org, command)
+        yield org, kind.policy_kind()
 
 
-@scp_app.command("delete")
-def scp_delete(name: str = SCP) -> None:
-    """Delete an SCP; it must be detached everywhere first (PolicyInUseException)."""
+def _doc(text: str, kind: _Kind, command: str) -> str:
+    example = kind.examples.get(command)
+    return text + (f"\n\nExample: {example}" if example else "")
+
+
+def policy_app(kind: _Kind) -> typer.Typer:
+    """The create/list/get/update/delete/attach/detach/targets commands for one policy type."""
+    app = typer.Typer(
+        no_args_is_help=True,
+        help=f"{kind.label}s: create, list, get, update, delete, attach, detach, targets"
+        + (", enable, disable." if kind.name == "rcp" else "."),
+    )
+    name_arg = typer.Argument(..., metavar=kind.label, help="Policy name or p-... ID.")
+    target_opt = typer.Option(..., "--target", metavar="ROOT_OR_OU_OR_ACCOUNT", help=TARGET_HELP)
+
+    def create(
+        name: str = typer.Argument(..., metavar="NAME", help=f"Name of the new {kind.label}."),
+        document: str = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy; - reads stdin."),
+        description: str = typer.Option("", "--description", help="What the policy is for."),
+    ) -> None:
+        from iamctl.core.billing import scp, shapes
+
+        text = read_document(document)
+        with _writing(kind, "create") as (org, pk):
+            shape = shapes.policy(scp.create_policy(org, name, text, description, kind=pk), pk.type_name)
+        emit({"Policy": shape})
+
+    def list_(
+        target: str = typer.Option(None, "--target", metavar="ID",
+                                   help=f"Only {kind.label}s attached directly to this target."),
+    ) -> None:
+        from iamctl.core.billing import scp, shapes
+
+        _, org, pk = _managed(kind, "list")
+        found = scp.policies_for_target(org, target, pk) if target else list(pk.policies(org).values())
+        emit({"Policies": [shapes.policy_summary(s, pk.type_name) for s in found]})
+
+    def get(name: str = name_arg) -> None:
+        from iamctl.core.billing import scp, shapes
+
+        _, org, pk = _managed(kind, "get")
+        emit({"Policy": shapes.policy(scp.get_policy(org, name, pk), pk.type_name)})
+
+    def targets(name: str = name_arg) -> None:
+        from iamctl.core.billing import scp, shapes
+
+        _, org, pk = _managed(kind, "targets")
+        policy = scp.get_policy(org, name, pk)
+        emit({"Targets": [shapes.policy_target(org, t) for t in policy.targets]})
+
+    def update(
+        name: str = name_arg,
+        new_name: str = typer.Option(None, "--name", help="A new name."),
+        document: str = typer.Option(None, "--document", metavar="FILE|-", help="A new JSON document."),
+        description: str = typer.Option(None, "--description", help="A new description."),
+    ) -> None:
+        from iamctl.core.billing import scp, shapes
+
+        text = read_document(document) if document is not None else None
+        with _writing(kind, "update") as (org, pk):
+            policy = scp.update_policy(org, name, new_name=new_name, document=text, description=description,
+                                       kind=pk)
+            shape = shapes.policy(policy, pk.type_name)
+        emit({"Policy": shape})
+
+    def delete(name: str = name_arg) -> None:
+        from iamctl.core.billing import scp
+
+        with _writing(kind, "delete") as (org, pk):
+            scp.delete_policy(org, name, pk)
+        info(f"Deleted {kind.label} {name}.")
+
+    def attach(name: str = name_arg, target: str = target_opt) -> None:
+        from iamctl.core.billing import scp
+
+        with _writing(kind, "attach") as (org, pk):
+            policy = scp.attach_policy(org, name, target, pk)
+        info(f"Attached {kind.label} {policy.name} to {target}.")
+
+    def detach(name: str = name_arg, target: str = target_opt) -> None:
+        from iamctl.core.billing import scp
+
+        with _writing(kind, "detach") as (org, pk):
+            policy = scp.detach_policy(org, name, target, pk)
+        info(f"Detached {kind.label} {policy.name} from {target}.")
+
+    label = kind.label
+    helps = {
+        "create": (create, kind.create_help),
+        "list": (list_, f"The organization's {label}s (the AWS managed one included), or those attached to --target."),
+        "get": (get, f"An {label}'s summary and document (aws organizations describe-policy)."),
+        "update": (update, f"Change an {label}'s name, document or description (not AWS managed ones)."),
+        "delete": (delete, f"Delete an {label}; it must be detached everywhere first (PolicyInUseException)."),
+        "attach": (attach, kind.attach_help),
+        "detach": (detach, "Detach an SCP; every target keeps at least one." if kind.name == "scp" else
+                   "Detach an RCP (RCPFullAWSAccess stays attached everywhere)."),
+        "targets": (targets, f"Where an {label} is attached (aws organizations list-targets-for-policy)."),
+    }
+    for command, (func, text) in helps.items():
+        app.command(command, help=_doc(text, kind, command))(func)
+    return app
+
+
+def _rcp_ready(org: Any, command: str) -> None:
+    from iamctl.core.billing import rcp
+
+    if command in ("attach",):
+        rcp.require_enabled(org)
+    else:
+        rcp.require_available(org)
+
+
+def _scp_kind() -> Any:
     from iamctl.core.billing import scp
-    from iamctl.core.service import billing as svc
 
-    with write_store_account() as (data, account):
-        scp.delete_policy(svc.managed_org(data, account), name)
-    info(f"Deleted SCP {name}.")
+    return scp.SCP
 
 
-@scp_app.command("attach")
-def scp_attach(name: str = SCP, target: str = TARGET) -> None:
-    """Attach an SCP to the root, an OU or a member account (at most 5 per target).
+def _rcp_kind() -> Any:
+    from iamctl.core.billing import rcp
 
-    Example: iamctl billing scp attach DenyS3 --target ou-ab12-cdefghij
+    return rcp.RCP
+
+
+SCP_KIND = _Kind(
+    "scp", "SCP", _scp_kind, _no_check,
+    "Create an SCP (at most 5,120 characters). It restricts nothing until attached.",
+    "Attach an SCP to the root, an OU or a member account (at most 5 per target).",
+    {"create": "iamctl billing scp create DenyS3 --document deny-s3.json",
+     "attach": "iamctl billing scp attach DenyS3 --target ou-ab12-cdefghij"},
+)
+RCP_KIND = _Kind(
+    "rcp", "RCP", _rcp_kind, _rcp_ready,
+    "Create a resource control policy (at most 5,120 characters; Deny statements with \"Principal\": \"*\" "
+    "only). It restricts nothing until attached.",
+    "Attach an RCP to the root, an OU or a member account (at most 5 per target, RCPFullAWSAccess included; "
+    "RCPs must be enabled).",
+    {"create": "iamctl billing rcp create DenyExternalS3 --document rcp.json",
+     "list": "iamctl billing rcp list --target r-ab12",
+     "get": "iamctl billing rcp get DenyExternalS3",
+     "update": "iamctl billing rcp update DenyExternalS3 --document rcp.json",
+     "delete": "iamctl billing rcp delete DenyExternalS3",
+     "attach": "iamctl billing rcp attach DenyExternalS3 --target ou-ab12-cdefghij",
+     "detach": "iamctl billing rcp detach DenyExternalS3 --target ou-ab12-cdefghij",
+     "targets": "iamctl billing rcp targets DenyExternalS3"},
+)
+
+scp_app = policy_app(SCP_KIND)
+rcp_app = policy_app(RCP_KIND)
+
+
+@rcp_app.command("enable")
+def rcp_enable() -> None:
+    """Enable resource control policies (EnablePolicyType): RCPFullAWSAccess is attached to the
+    root, every OU and every account, and cannot be detached. Needs all features.
+
+    Example: iamctl billing rcp enable
     """
-    from iamctl.core.billing import scp
-    from iamctl.core.service import billing as svc
+    from iamctl.core.billing import rcp
 
     with write_store_account() as (data, account):
-        policy = scp.attach_policy(svc.managed_org(data, account), name, target)
-    info(f"Attached SCP {policy.name} to {target}.")
+        from iamctl.core.service import billing as svc
+
+        rcp.enable(svc.managed_org(data, account))
+    info("Enabled resource control policies; RCPFullAWSAccess is attached to the root, every OU and every account.")
 
 
-@scp_app.command("detach")
-def scp_detach(name: str = SCP, target: str = TARGET) -> None:
-    """Detach an SCP; every target keeps at least one."""
-    from iamctl.core.billing import scp
-    from iamctl.core.service import billing as svc
+@rcp_app.command("disable")
+def rcp_disable() -> None:
+    """Disable resource control policies (DisablePolicyType): every RCP is detached everywhere.
+
+    Example: iamctl billing rcp disable
+    """
+    from iamctl.core.billing import rcp
 
     with write_store_account() as (data, account):
-        policy = scp.detach_policy(svc.managed_org(data, account), name, target)
-    info(f"Detached SCP {policy.name} from {target}.")
+        from iamctl.core.service import billing as svc
+
+        rcp.disable(svc.managed_org(data, account))
+    info("Disabled resource control policies; every RCP is detached.")
 
 
 @ou_app.command("create")
@@ -227,5 +338,7 @@ def move(
 
 def add_to(app: typer.Typer) -> None:
     app.add_typer(scp_app, name="scp")
+    app.add_typer(rcp_app, name="rcp", help="Resource control policies: enable, disable, create, list, get, "
+                                            "update, delete, attach, detach, targets.")
     app.add_typer(ou_app, name="ou")
     app.command("move")(move)

@@ -20,6 +20,15 @@ CONTEXT = typer.Option(
     None, "--context", metavar="KEY=VALUE",
     help="Context key value (repeatable; repeat a KEY for a multi-valued key). Overrides what iamctl fills.",
 )
+CONTEXT_JSON = typer.Option(
+    None, "--context-json", metavar="JSON",
+    help='Context as a JSON object: "value", ["v1", "v2"], [] (present, no values) or null (remove a key '
+         'iamctl fills, e.g. aws:SecureTransport). Combines with --context.',
+)
+ENDPOINT_POLICY = typer.Option(
+    None, "--endpoint-policy", metavar="FILE|-",
+    help="The VPC endpoint policy the request passes through (give aws:SourceVpce with --context).",
+)
 AT = typer.Option(None, "--at", metavar="TIME", help="Fix aws:CurrentTime/aws:EpochTime (ISO 8601 or epoch).")
 RESOURCE_POLICY = typer.Option(None, "--resource-policy", metavar="FILE|-", help="Resource-based policy document.")
 RESOURCE_ACCOUNT = typer.Option(
@@ -77,6 +86,8 @@ def principal(
     context: list[str] = CONTEXT,
     resource_policy: str = RESOURCE_POLICY,
     resource_account: str = RESOURCE_ACCOUNT,
+    endpoint_policy: str = ENDPOINT_POLICY,
+    context_json: str = CONTEXT_JSON,
     at: str = AT,
 ) -> None:
     """May this principal do this? Decide each action on each resource with the store's policies.
@@ -95,8 +106,9 @@ def principal(
     from iamctl.cli.common import read_account
     from iamctl.core.principals import parsed, resolve_principal
 
+    _check_stdin_once([resource_policy, endpoint_policy])
     now = _now(at)
-    overrides = sim.parse_context(context)
+    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
     data, account = read_account()
     subject = resolve_principal(account, principal, data=data, now=now)
     if subject.note:
@@ -106,7 +118,8 @@ def principal(
         policy = parsed(read_document(resource_policy), kind="resource",
                         policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
     simulation = sim.subject_simulation(subject, now, overrides, resource_account=resource_account,
-                                        resource_policy=policy)
+                                        resource_policy=policy, absent=absent,
+                                        endpoint_policy=_endpoint(endpoint_policy))
     _finish(sim.run(simulation, action, resource))
 
 
@@ -116,6 +129,16 @@ def custom(
     boundary: str = typer.Option(None, "--boundary", metavar="FILE|-", help="Permissions boundary."),
     scp: list[str] = typer.Option(None, "--scp", metavar="FILE|-",
                                   help="SCP attached to the principal's account (repeatable; one level)."),
+    scp_level: list[str] = typer.Option(
+        None, "--scp-level", metavar="FILES",
+        help="The SCPs of one organization level, comma-separated; repeat per level from the root down to "
+             "the account. Not with --scp."),
+    rcp: list[str] = typer.Option(None, "--rcp", metavar="FILE|-",
+                                  help="RCP attached to the resource's account (repeatable; one level)."),
+    rcp_level: list[str] = typer.Option(
+        None, "--rcp-level", metavar="FILES",
+        help="The RCPs of one level, comma-separated; repeat per level from the root down. Not with --rcp."),
+    endpoint_policy: str = ENDPOINT_POLICY,
     resource_policy: str = RESOURCE_POLICY,
     session_policy: str = typer.Option(None, "--session-policy", metavar="FILE|-", help="Session policy."),
     principal: str = typer.Option(None, "--principal", metavar="ARN",
@@ -124,12 +147,19 @@ def custom(
     resource: list[str] = RESOURCE,
     resource_account: str = RESOURCE_ACCOUNT,
     context: list[str] = CONTEXT,
+    context_json: str = CONTEXT_JSON,
     at: str = AT,
 ) -> None:
     """Decide actions against policy documents given as files; needs no store.
 
     Every --scp is an SCP attached directly to the principal's account: at least one must
-    allow and any Deny denies. --principal defaults to arn:aws:iam::ACCOUNT:user/simulated
+    allow and any Deny denies. --scp-level a.json,b.json gives one level of the
+    organization, repeated from the root down to the account: every level must allow, a
+    Deny at any level denies. --rcp and --rcp-level do the same for resource control
+    policies (on the resource's account; only the services AWS lists; RCPFullAWSAccess is
+    part of every level, as AWS keeps it attached, so only a Deny restricts).
+    --endpoint-policy is the VPC endpoint policy the request passes through: it must allow
+    too. --principal defaults to arn:aws:iam::ACCOUNT:user/simulated
     in the current account (--account, or the store's default), else 123456789012.
     aws:username, aws:PrincipalArn and aws:PrincipalAccount come from --principal. Exit 0
     when every result is allowed, 1 when any is denied.
@@ -139,9 +169,12 @@ def custom(
     from iamctl.core.policy.evaluate import PolicySet
     from iamctl.core.principals import merge_context, parsed
 
-    _check_stdin_once([*policy, boundary, *(scp or []), resource_policy, session_policy])
+    scp_levels = _levels(scp, scp_level, "--scp")
+    rcp_levels = _levels(rcp, rcp_level, "--rcp")
+    _check_stdin_once([*policy, boundary, *[f for level in scp_levels + rcp_levels for f in level],
+                       resource_policy, session_policy, endpoint_policy])
     now = _now(at)
-    overrides = sim.parse_context(context)
+    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
     who = sim.principal_from_arn(principal) if principal else _default_principal()
     ids = _unique_ids(policy)
     identity = [parsed(read_document(p), kind="identity", policy_id=i, source_type="none")
@@ -150,9 +183,14 @@ def custom(
     if boundary:
         policies.boundary = parsed(read_document(boundary), kind="boundary", policy_id=_doc_id(boundary, "Boundary"),
                                    source_type="permissions-boundary")
-    if scp:
+    if scp_levels:
         policies.scps = [[parsed(read_document(p), kind="scp", policy_id=i, source_type="scp")
-                          for p, i in zip(scp, _unique_ids(scp), strict=True)]]
+                          for p, i in zip(level, _level_ids(level, n, bool(scp_level)), strict=True)]
+                         for n, level in enumerate(scp_levels)]
+    if rcp_levels:
+        policies.rcps = [_rcp_level(level, _level_ids(level, n, bool(rcp_level)))
+                         for n, level in enumerate(rcp_levels)]
+    policies.endpoint = _endpoint(endpoint_policy)
     if resource_policy:
         policies.resource = parsed(read_document(resource_policy), kind="resource",
                                    policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
@@ -164,8 +202,59 @@ def custom(
         policies=policies,
         context=merge_context(sim.principal_context(who, now), overrides),
         resource_account=resource_account,
+        absent=absent,
     )
     _finish(sim.run(simulation, action, resource))
+
+
+def _levels(single: list[str] | None, levels: list[str] | None, flag: str) -> list[list[str]]:
+    """--scp FILE ... (one level) or --scp-level A,B ... (one level each), never both."""
+    if single and levels:
+        raise UsageError(f"Give either {flag} (one level) or {flag}-level (a level each), not both.")
+    if single:
+        return [list(single)]
+    out = []
+    for value in levels or []:
+        files = [f.strip() for f in value.split(",")]
+        if not all(files):
+            raise UsageError(f"{flag}-level takes comma-separated files, not {value!r}.")
+        out.append(files)
+    return out
+
+
+def _level_ids(files: list[str], number: int, leveled: bool) -> list[str]:
+    """Ids naming the file and, for --*-level, its level, so an explanation says where."""
+    ids = _unique_ids(files)
+    return [f"{i} at level {number + 1}" for i in ids] if leveled else ids
+
+
+def _rcp_level(files: list[str], ids: list[str]) -> list:
+    """One RCP level: the given RCPs (AWS's RCP syntax rules apply) and RCPFullAWSAccess."""
+    import json
+
+    from iamctl.core.billing.rcp import RCP_FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS_DOCUMENT, check_rcp_document
+    from iamctl.core.principals import parsed
+
+    level = []
+    for source, policy_id in zip(files, ids, strict=True):
+        text = read_document(source)
+        policy = parsed(text, kind="resource", policy_id=policy_id, source_type="rcp")
+        check_rcp_document(json.loads(text))
+        level.append(policy)
+    where = ids[0].partition(" at ")[2]
+    full_id = f"{RCP_FULL_AWS_ACCESS} at {where}" if where else RCP_FULL_AWS_ACCESS
+    level.append(parsed(RCP_FULL_AWS_ACCESS_DOCUMENT, kind="resource", policy_id=full_id, source_type="rcp"))
+    return level
+
+
+def _endpoint(source: str | None):
+    """The VPC endpoint policy, parsed as AWS reads one (a resource-based policy with Principal)."""
+    if not source:
+        return None
+    from iamctl.core.principals import parsed
+
+    return parsed(read_document(source), kind="resource", policy_id=_doc_id(source, "EndpointPolicy"),
+                  source_type="endpoint")
 
 
 def _doc_id(source: str, stdin_name: str) -> str:

@@ -20,9 +20,10 @@ Pure: reads the store data it is given, never the disk or the clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
-from iamctl.core.billing import access, orgs, scp, tree
+from iamctl.core.billing import access, orgs, rcp, scp, tree
 from iamctl.core.model import StoreData
 from iamctl.core.policy.document import Policy, parse_policy
 from iamctl.core.policy.evaluate import Decision
@@ -71,6 +72,48 @@ def org_inputs(data: StoreData, account_id: str) -> tuple[list[list[Policy]] | N
 @lru_cache(maxsize=1024)
 def _parse_scp(document: str, policy_id: str) -> Policy:
     return parse_policy(document, kind="scp", policy_id=policy_id)
+
+
+def rcp_inputs(data: StoreData, resource_account: str) -> list[list[Policy]] | None:
+    """``PolicySet.rcps`` for a resource in *resource_account*: one list per level from the
+    root down to the account, ids naming the RCP and its level ("DenyExternal at OU Prod
+    (ou-...)"), so explanations say which RCP decided where. None when no RCP applies (no
+    organization, RCPs not enabled, or the management account's resources).
+
+    Unlike SCPs, RCPs follow the resource's account, not the caller's: a caller outside the
+    organization meets them too.
+    """
+    org = orgs.org_of(data.billing, resource_account)
+    if org is None:
+        return None
+    levels = rcp.rcp_levels(org, resource_account)
+    if levels is None:
+        return None
+    labels = scp.level_names(org, resource_account)
+    return [
+        [_parse_rcp(document, f"{name} at {label}") for name, document in level]
+        for level, label in zip(levels, labels, strict=True)
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _parse_rcp(document: str, policy_id: str) -> Policy:
+    # An RCP names principals ("*") as a resource-based policy does; the evaluator cites it as an RCP.
+    policy = parse_policy(document, kind="resource", policy_id=policy_id)
+    policy.source_type = "rcp"
+    return policy
+
+
+def rcps_for(data: StoreData) -> Callable[[str], list[list[Policy]] | None]:
+    """A lookup of RCP levels by resource account, for evaluations across many resources."""
+    cache: dict[str, list[list[Policy]] | None] = {}
+
+    def lookup(account_id: str) -> list[list[Policy]] | None:
+        if account_id not in cache:
+            cache[account_id] = rcp_inputs(data, account_id)
+        return cache[account_id]
+
+    return lookup
 
 
 def explain_block(decision: Decision, account_id: str, scps: list[list[Policy]] | None) -> str:

@@ -280,6 +280,9 @@ class Subject:
     context: Callable[[datetime, Mapping[str, Sequence[str]] | None, str | None], Context]
     note: str | None = None  # said on stderr, e.g. "groups are not principals ..."
     extra: dict[str, object] = field(default_factory=dict)
+    # RCP levels by resource account (set when resolved with the whole store).
+    rcps_for: Callable[[str], list[list[Policy]] | None] | None = None
+    denial_subject: str | None = None  # how denials name it when it is no caller (a group)
 
 
 Resolver = Callable[[Account, str], "Subject | None"]
@@ -338,6 +341,7 @@ def resolve_group(account: Account, ref: str) -> Subject | None:
             f"iamctl: note: groups are not principals; evaluating the policies of group {group.name} "
             "as if for a member with no policies of its own (no permissions boundary)."
         ),
+        denial_subject=f"A member of group {group.name} ({group.arn(account.id)})",
     )
 
 
@@ -381,6 +385,13 @@ def _with_org(data: StoreData, account: Account, subject: Subject) -> Subject:
     return subject
 
 
+def _with_rcps(data: StoreData, subject: Subject) -> Subject:
+    from iamctl.core.org_context import rcps_for
+
+    subject.rcps_for = rcps_for(data)
+    return subject
+
+
 def _is_sts_ref(ref: str) -> bool:
     """Refs that STS's caller resolution understands better than the plain resolvers: access
     key IDs, role sessions, and ARNs of users or root in any account of the store."""
@@ -420,11 +431,11 @@ def resolve_principal(
     if not ref:
         raise IamError("InvalidInput", "The principal must not be empty.")
     if data is not None and now is not None and _is_sts_ref(ref):
-        return sts_subject(data, account, ref, now)
+        return _with_rcps(data, sts_subject(data, account, ref, now))
     for resolver in RESOLVERS:
         found = resolver(account, ref)
         if found is not None:
-            return _with_org(data, account, found) if data is not None else found
+            return _with_rcps(data, _with_org(data, account, found)) if data is not None else found
     if _looks_like_key_id(ref):
         raise no_such_entity(f"The access key ID {ref} does not exist in account {account.id}.")
     raise IamError(

@@ -10,8 +10,9 @@ Pure apart from what the caller hands in: time arrives as a datetime, documents 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,45 @@ def parse_context(items: Sequence[str] | None) -> Context:
         name = spelled.setdefault(key.lower(), key)
         out.setdefault(name, []).append(value)
     return out
+
+
+def parse_context_json(text: str | None, context: Context) -> tuple[Context, frozenset[str]]:
+    """``--context-json``: an object whose values are a string, a list of strings (``[]`` is a
+    present multi-valued key with no values) or null (remove a key iamctl would fill, such as
+    aws:SecureTransport, aws:CurrentTime or the principal keys).
+
+    Returns *context* (from ``--context``) with the object's keys added, and the lower-cased
+    keys to remove. A key given both ways is a usage error: which one meant what is unclear.
+    """
+    if text is None:
+        return context, frozenset()
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--context-json is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") \
+            from None
+    if not isinstance(raw, dict):
+        raise UsageError('--context-json takes a JSON object, e.g. {"aws:SourceVpce": "vpce-1a2b3c4d"}.')
+    out: Context = dict(context)
+    given = {k.lower() for k in context}
+    removed: set[str] = set()
+    for key, value in raw.items():
+        if not key.strip():
+            raise UsageError("--context-json has an empty key.")
+        if key.lower() in given:
+            raise UsageError(f"{key} is given both in --context and in --context-json; give it once.")
+        if value is None:
+            removed.add(key.lower())
+        elif isinstance(value, str):
+            out[key] = [value]
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[key] = list(value)
+        else:
+            raise UsageError(
+                f"--context-json: the value of {key} must be a string, a list of strings or null, "
+                f"not {json.dumps(value)}."
+            )
+    return out, frozenset(removed)
 
 
 def parse_time(text: str) -> datetime:
@@ -125,6 +165,11 @@ class Simulation:
     policies: PolicySet
     context: Context  # without aws:ResourceAccount, which depends on the resource
     resource_account: str | None = None  # --resource-account; None = from each resource ARN
+    absent: frozenset[str] = frozenset()  # lower-cased keys removed with --context-json null
+    # The RCP levels of a resource's account (from the store); None = the policies' own rcps.
+    rcps_for: Callable[[str], list[list[Policy]] | None] | None = None
+    # How denial sentences name the principal when its ARN is not a caller's (a group).
+    denial_subject: str | None = None
 
 
 def subject_simulation(
@@ -134,6 +179,8 @@ def subject_simulation(
     *,
     resource_account: str | None = None,
     resource_policy: Policy | None = None,
+    absent: frozenset[str] = frozenset(),
+    endpoint_policy: Policy | None = None,
 ) -> Simulation:
     """A Simulation for a principal resolved from the store (see core/principals.py)."""
     context = subject.context(now, overrides, None)
@@ -142,9 +189,11 @@ def subject_simulation(
     if not any(k.lower() == "aws:resourceaccount" for k in overrides or {}):
         context = {k: v for k, v in context.items() if k.lower() != "aws:resourceaccount"}
     policies = subject.policies
-    if resource_policy is not None:
-        policies = replace(policies, resource=resource_policy)
-    return Simulation(subject.principal, policies, context, resource_account)
+    if resource_policy is not None or endpoint_policy is not None:
+        policies = replace(policies, resource=resource_policy or policies.resource,
+                           endpoint=endpoint_policy or policies.endpoint)
+    return Simulation(subject.principal, policies, context, resource_account, absent=absent,
+                      rcps_for=subject.rcps_for, denial_subject=subject.denial_subject)
 
 
 def run(sim: Simulation, actions: Sequence[str], resources: Sequence[str] | None) -> list[dict[str, Any]]:
@@ -160,12 +209,19 @@ def evaluate_one(sim: Simulation, action: str, resource: str) -> dict[str, Any]:
     # --resource-account wins; else the account in the resource ARN; else the principal's.
     account = sim.resource_account or resource_account_of(resource) or sim.principal.account or DEFAULT_ACCOUNT
     context = merge_context({"aws:ResourceAccount": [account]}, sim.context)
-    request = Request(sim.principal, action, resource, account, context)
-    decision = evaluate(request, sim.policies)
-    return result_shape(request, decision, sim.policies)
+    if sim.absent:
+        context = {k: v for k, v in context.items() if k.lower() not in sim.absent}
+    policies = sim.policies
+    if sim.rcps_for is not None:
+        policies = replace(policies, rcps=sim.rcps_for(account))
+    request = Request(sim.principal, action, resource, account, context, sim.absent)
+    decision = evaluate(request, policies)
+    return result_shape(request, decision, policies, sim.denial_subject)
 
 
-def result_shape(request: Request, decision: Decision, policies: PolicySet) -> dict[str, Any]:
+def result_shape(
+    request: Request, decision: Decision, policies: PolicySet, denial_subject: str | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "EvalActionName": request.action,
         "EvalResourceName": request.resource,
@@ -187,11 +243,14 @@ def result_shape(request: Request, decision: Decision, policies: PolicySet) -> d
         out["PermissionsBoundaryDecisionDetail"] = {
             "AllowedByPermissionsBoundary": _boundary_allows(request, decision, policies)
         }
-    if policies.scps is not None:
-        out["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": decision.denied_by != "scp"}
+    if policies.scps is not None or policies.rcps is not None:
+        out["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": decision.denied_by not in ("scp", "rcp")}
     out["Explanation"] = decision.explanation
     if decision.decision in DENIED:
-        out["DenialMessage"] = denial_message(request, decision)
+        message = denial_message(request, decision)
+        if denial_subject:
+            message = message.replace(f"User: {request.principal.arn}", denial_subject, 1)
+        out["DenialMessage"] = message
     return out
 
 

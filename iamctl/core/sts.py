@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,7 @@ from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
 from iamctl.core.model import Account, Role, Session, StoreData, User
 from iamctl.core.names import new_unique_id, parse_arn
+from iamctl.core.policy.document import Policy
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
@@ -36,6 +38,7 @@ _SIDE = {
     "boundary": "the caller's permissions boundary",
     "session": "the caller's session policy",
     "scp": "a service control policy",
+    "rcp": "a resource control policy",
 }
 EXPIRED = "The security token included in the request is expired"
 INVALID = "The security token included in the request is invalid."
@@ -53,6 +56,8 @@ class Caller:
     role: Role | None = None
     session: Session | None = None  # the recorded session of a role-session caller
     mfa: bool = False
+    # RCP levels by resource account (org_context.rcps_for), set by resolve_caller.
+    rcps_for: Callable[[str], list[list[Policy]] | None] | None = None
 
 
 @dataclass
@@ -143,8 +148,11 @@ def _live_session(data: StoreData, access_key_id: str, now: datetime) -> tuple[A
 def resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
     """A caller (see _resolve_caller), with what its account's organization adds: SCPs,
     the billing-access setting and aws:PrincipalOrgID / aws:PrincipalOrgPaths."""
+    from iamctl.core.org_context import rcps_for
+
     caller = _resolve_caller(data, ref, account, now, mfa=mfa)
     principals.apply_org(data, caller.account.id, caller.policies, caller.context)
+    caller.rcps_for = rcps_for(data)
     return caller
 
 
@@ -243,7 +251,10 @@ def authorize(
     if resource_policy is not None:
         document = parse_policy(resource_policy, kind="resource", policy_id="resource policy")
         policies = replace(policies, resource=document)
-    request = Request(caller.principal, action, resource, resource_account or caller.account.id,
+    resource_account = resource_account or caller.account.id
+    if caller.rcps_for is not None:
+        policies = replace(policies, rcps=caller.rcps_for(resource_account))
+    request = Request(caller.principal, action, resource, resource_account,
                       {**caller.context, **(context or {})})
     return request, evaluate(request, policies)
 
@@ -427,7 +438,7 @@ def assume_role(
     if transitive:
         context["sts:TransitiveTagKeys"] = transitive
     trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
-    policies = replace(caller.policies, resource=trust)
+    policies = replace(caller.policies, resource=trust, rcps=_rcps(data, owner.id))
     actions = ["sts:AssumeRole"] + (["sts:TagSession"] if tags else []) + (
         ["sts:SetSourceIdentity"] if source_identity else [])
     for action in actions:
@@ -445,6 +456,13 @@ def assume_role(
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
     return Issued(owner, role, session, secret, token)
+
+
+def _rcps(data: StoreData, account_id: str) -> list[list[Policy]] | None:
+    """The RCPs that guard the role (a resource of sts:AssumeRole*) in its account."""
+    from iamctl.core.org_context import rcp_inputs
+
+    return rcp_inputs(data, account_id)
 
 
 def _check_transitive(keys: list[str], tags: dict[str, str]) -> None:
@@ -578,7 +596,7 @@ def _federated_session(
     context = principals.request_context_for(owner, now=now, role_session_name=session_name, extra=keys)
     trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
     request = Request(principal, action, role.arn(owner.id), owner.id, context)
-    decision = evaluate(request, PolicySet(resource=trust))
+    decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
         raise refusal(request, decision, web_identity=True)
     session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, **fields)

@@ -15,6 +15,8 @@ COMMANDS = [
     ("access", "enable"), ("access", "disable"), ("access", "get"),
     ("scp", "create"), ("scp", "list"), ("scp", "get"), ("scp", "update"), ("scp", "delete"),
     ("scp", "attach"), ("scp", "detach"), ("scp", "targets"),
+    ("rcp", "create"), ("rcp", "list"), ("rcp", "get"), ("rcp", "update"), ("rcp", "delete"),
+    ("rcp", "attach"), ("rcp", "detach"), ("rcp", "targets"), ("rcp", "enable"), ("rcp", "disable"),
     ("ou", "create"), ("ou", "list"), ("ou", "get"), ("ou", "rename"), ("ou", "delete"), ("move",),
 ]
 

@@ -79,13 +79,13 @@ def handshake_arn(master_account_id: str, org_id: str, handshake_id: str, action
     return _arn(master_account_id, f"handshake/{org_id}/{action.lower()}/{handshake_id}")
 
 
-def policy_arn(master_account_id: str, org_id: str, policy_id: str) -> str:
-    return _arn(master_account_id, f"policy/{org_id}/service_control_policy/{policy_id}")
+def policy_arn(master_account_id: str, org_id: str, policy_id: str, kind: str = "service_control_policy") -> str:
+    return _arn(master_account_id, f"policy/{org_id}/{kind}/{policy_id}")
 
 
-def aws_managed_policy_arn(policy_id: str) -> str:
-    # AWS managed SCPs belong to no organization; "aws" stands where the account would.
-    return f"arn:{PARTITION}:organizations::aws:policy/service_control_policy/{policy_id}"
+def aws_managed_policy_arn(policy_id: str, kind: str = "service_control_policy") -> str:
+    # AWS managed SCPs and RCPs belong to no organization; "aws" stands where the account would.
+    return f"arn:{PARTITION}:organizations::aws:policy/{kind}/{policy_id}"
 
 
 def target_kind(target_id: str) -> str | None:

@@ -24,8 +24,16 @@ from iamctl.core.model.billing import (
 SCP_TYPE = "SERVICE_CONTROL_POLICY"
 
 
+RCP_TYPE = "RESOURCE_CONTROL_POLICY"
+
+
 def _policy_types(org: Organization) -> list[dict[str, str]]:
-    return [{"Type": SCP_TYPE, "Status": "ENABLED"}] if org.feature_set == "ALL" else []
+    if org.feature_set != "ALL":
+        return []
+    enabled = [{"Type": SCP_TYPE, "Status": "ENABLED"}]
+    if org.rcps_enabled:
+        enabled.append({"Type": RCP_TYPE, "Status": "ENABLED"})
+    return enabled
 
 
 def organization(org: Organization) -> dict[str, Any]:
@@ -107,20 +115,20 @@ def handshake(h: Handshake, now: datetime) -> dict[str, Any]:
     }
 
 
-def policy_summary(scp: Scp) -> dict[str, Any]:
+def policy_summary(scp: Scp, type_name: str = SCP_TYPE) -> dict[str, Any]:
     return {
         "Id": scp.id,
         "Arn": scp.arn,
         "Name": scp.name,
         "Description": scp.description,
-        "Type": SCP_TYPE,
+        "Type": type_name,
         "AwsManaged": scp.aws_managed,
     }
 
 
-def policy(scp: Scp) -> dict[str, Any]:
+def policy(scp: Scp, type_name: str = SCP_TYPE) -> dict[str, Any]:
     """DescribePolicy's Policy: the summary and the document text."""
-    return {"PolicySummary": policy_summary(scp), "Content": scp.document}
+    return {"PolicySummary": policy_summary(scp, type_name), "Content": scp.document}
 
 
 def policy_target(org: Organization, target_id: str) -> dict[str, Any]:

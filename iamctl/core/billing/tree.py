@@ -78,11 +78,12 @@ def create_ou(org: Organization, name: str, parent_id: str, rng: random.Random |
         id=ou_id, name=name, arn=ids.ou_arn(org.master_account_id, org.id, ou_id), parent_id=parent_id
     )
     org.ous[ou_id] = ou
-    # Like AWS, a new OU starts with FullAWSAccess, so every level allows until narrowed.
+    # Like AWS, a new OU starts with FullAWSAccess (and RCPFullAWSAccess once RCPs are
+    # enabled), so every level allows until narrowed.
     # (Done here rather than through scp.attach_default, which imports this module.)
-    full = org.scps.get("FullAWSAccess")
-    if full is not None and full.aws_managed:
-        full.targets.append(ou_id)
+    for full in (org.scps.get("FullAWSAccess"), org.rcps.get("RCPFullAWSAccess")):
+        if full is not None and full.aws_managed:
+            full.targets.append(ou_id)
     return ou
 
 
@@ -119,7 +120,7 @@ def delete_ou(org: Organization, ou_id: str) -> None:
             f"The OU {ou_id} still contains accounts or OUs; move or remove them first.",
         )
     del org.ous[ou_id]
-    for scp in org.scps.values():  # attachments go with the OU
+    for scp in [*org.scps.values(), *org.rcps.values()]:  # attachments go with the OU
         if ou_id in scp.targets:
             scp.targets.remove(ou_id)
 

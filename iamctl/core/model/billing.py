@@ -71,7 +71,8 @@ class DepartedMember:
 
 @dataclass
 class Scp:
-    """A service control policy and the roots, OUs and accounts it is attached to."""
+    """An organization policy — a service control policy, or a resource control policy in
+    Organization.rcps — and the roots, OUs and accounts it is attached to."""
 
     name: str = field(metadata=FROM_KEY)
     id: str  # p-...
@@ -103,6 +104,9 @@ class Organization:
     accounts: dict[str, Membership] = field(default_factory=dict)
     departed: dict[str, DepartedMember] = field(default_factory=dict)
     scps: dict[str, Scp] = field(default_factory=dict)
+    # Resource control policies: enabled per organization (EnablePolicyType), off until then.
+    rcps_enabled: bool = False
+    rcps: dict[str, Scp] = field(default_factory=dict)
 
 
 @dataclass

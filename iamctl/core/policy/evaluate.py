@@ -42,9 +42,16 @@ BILLING_SERVICES = frozenset(BILLING_ACTION_PREFIXES)
 _BILLING_GATED = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
 # Principals that live in an account of the organization and so are subject to its SCPs.
 _SCP_SUBJECTS = frozenset({"User", "AssumedRole", "Role", "FederatedUser", "Root"})
+# The services whose resources RCPs restrict (AWS Organizations User Guide, "Resource control
+# policies": the list of AWS services that support RCPs); other actions never meet an RCP.
+RCP_SERVICES = frozenset(
+    {"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-idp", "logs", "dynamodb", "ecr", "aoss"}
+)
 _GRANT_RANK = {"account": 1, "role": 2, "direct": 3}
 _LAYER_WORDS = {
+    "rcp": "resource control policy",
     "scp": "service control policy",
+    "endpoint": "VPC endpoint policy",
     "resource": "resource-based policy",
     "boundary": "permissions boundary",
     "session": "session policy",
@@ -68,6 +75,8 @@ class Request:
     resource: str
     resource_account: str | None = None  # None = the principal's own account
     context: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Keys removed on purpose (simulate --context-json null): not filled from the principal.
+    absent: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -78,6 +87,9 @@ class PolicySet:
     resource: Policy | None = None
     session: list[Policy] | None = None
     billing_access: bool = True
+    # RCP levels (root -> resource's account) of the resource's account; None = none apply.
+    rcps: list[list[Policy]] | None = None
+    endpoint: Policy | None = None  # the VPC endpoint policy the request passes through
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,7 @@ class Decision:
     missing_context: list[str]
     explanation: str
     denied_by: str | None = (
-        None  # scp | resource | boundary | session | identity | billing-access
+        None  # rcp | scp | endpoint | resource | boundary | session | identity | billing-access
     )
 
 
@@ -130,13 +142,16 @@ class _Eval:
         )
         self.missing: list[str] = []
         self.memo: dict[int, bool] | None = None
+        self.absent = frozenset(k.lower() for k in request.absent) if request.absent else request.absent
 
     def lookup(self, key: str) -> Sequence[str] | None:
         ctx = self.ctx
         if ctx is None:
             ctx = self.ctx = _context(self.request)
         got = ctx.get(key)
-        return got if got is not None else _derived(key, self.principal)
+        if got is not None:
+            return got
+        return None if key in self.absent else _derived(key, self.principal)
 
     def scan(self, policies: Sequence[Policy]) -> _Layer:
         layer = _Layer()
@@ -317,6 +332,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     p = request.principal
     if (
         policies.scps is None
+        and policies.rcps is None
+        and policies.endpoint is None
         and policies.resource is None
         and policies.boundary is None
         and policies.session is None
@@ -346,7 +363,15 @@ def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
     )
     boundary = ev.scan([policies.boundary]) if policies.boundary is not None else None
     session = ev.scan(policies.session) if policies.session is not None else None
-    layers: list[tuple[str, _Layer | None]] = [("scp", layer) for layer in scp_layers]
+    rcp_layers = (
+        [ev.scan(level) for level in policies.rcps]
+        if policies.rcps is not None and ev.service in RCP_SERVICES
+        else []
+    )
+    endpoint = ev.scan([policies.endpoint]) if policies.endpoint is not None else None
+    layers: list[tuple[str, _Layer | None]] = [("rcp", layer) for layer in rcp_layers]
+    layers += [("scp", layer) for layer in scp_layers]
+    layers.append(("endpoint", endpoint))
     layers += (
         ("resource", resource),
         ("boundary", boundary),
@@ -357,14 +382,27 @@ def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
     for name, layer in layers:
         if layer is not None and layer.denies:
             return _explicit_deny(name, layer, layers, missing)
-    for level, layer in enumerate(scp_layers):
-        if not layer.allows:
-            return _implicit(
-                "scp",
-                f"no service control policy at organization level {level + 1} allows {request.action}",
-                layers,
-                missing,
-            )
+    # AWS's order after the deny pass: RCPs, SCPs (every level must allow), then the rest.
+    for name, levels, org_layers in (
+        ("rcp", policies.rcps, rcp_layers),
+        ("scp", scp_levels, scp_layers),
+    ):
+        for number, layer in enumerate(org_layers):
+            if not layer.allows:
+                where = _level_label(levels[number], number) if levels else ""
+                return _implicit(
+                    name,
+                    f"no {_LAYER_WORDS[name]} at {where} allows {request.action}",
+                    layers,
+                    missing,
+                )
+    if endpoint is not None and not endpoint.allows:
+        return _implicit(
+            "endpoint",
+            f"the VPC endpoint policy {policies.endpoint.id} does not allow {request.action}",  # type: ignore[union-attr]
+            layers,
+            missing,
+        )
     if (
         not policies.billing_access
         and p.type in _BILLING_GATED
@@ -534,6 +572,15 @@ def _why_not(
     )
 
 
+def _level_label(level: Sequence[Policy], number: int) -> str:
+    """"OU Sandbox (ou-...)" from ids such as "DenyS3 at OU Sandbox (ou-...)", else the number."""
+    for pol in level:
+        where = pol.id.partition(" at ")[2]
+        if where:
+            return where
+    return f"organization level {number + 1}"
+
+
 def _best_grant(layer: _Layer | None) -> str | None:
     if layer is None or not layer.allows:
         return None
@@ -555,7 +602,15 @@ def _cite(layer: _Layer | None) -> str:
     # Name the first statement only: an explanation is built for every decision.
     pol, st = hits[0][0], hits[0][1]
     more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-    return f"{_KIND_WORDS[pol.kind]} {pol.id or '(unnamed)'} {st.label}{more}"
+    words = _SOURCE_WORDS.get(pol.source_type) or _KIND_WORDS[pol.kind]
+    return f"{words} {_policy_name(pol)} {st.label}{more}"
+
+
+def _policy_name(pol: Policy) -> str:
+    # A policy that applies through a group says so: "AmazonEC2FullAccess, attached to group
+    # EC2Admin, statement 1". ``via`` is set by core/access (optional attribute of a Policy).
+    via = getattr(pol, "via", None)
+    return f"{pol.id or '(unnamed)'}, {via}," if via else pol.id or "(unnamed)"
 
 
 def _cite_denies(layer: _Layer) -> str:
@@ -565,6 +620,8 @@ def _cite_denies(layer: _Layer) -> str:
     return _cite(deny_only)
 
 
+# Policies parsed as resource-based ones but playing another part.
+_SOURCE_WORDS = {"rcp": "RCP", "endpoint": "VPC endpoint policy"}
 _KIND_WORDS = {
     "identity": "identity policy",
     "resource": "resource policy",

@@ -137,10 +137,13 @@ def _check_organization(
             seen.add(parent)
             parent = ous[parent].get("parent_id")
     targets = {root, *ous, *members}
-    for name, policy in org.get("scps", {}).items():
-        for target in policy.get("targets", []):
-            if target not in targets:
-                raise _broken(where, f"{entity}: SCP {name} is attached to {target}, which is not in the organization.")
+    for label, key in (("SCP", "scps"), ("RCP", "rcps")):
+        for name, policy in org.get(key, {}).items():
+            for target in policy.get("targets", []):
+                if target not in targets:
+                    raise _broken(
+                        where, f"{entity}: {label} {name} is attached to {target}, which is not in the organization."
+                    )
 
 
 def _check_credentials(accounts: dict[str, Any], where: str) -> None:
@@ -211,4 +214,6 @@ def _documents(raw: dict[str, Any]) -> list[tuple[str, str]]:
     for org_id, org in raw.get("organizations", {}).items():
         for name, scp in org.get("scps", {}).items():
             out.append((f"SCP {name} of organization {org_id}", scp.get("document", "{}")))
+        for name, rcp in org.get("rcps", {}).items():
+            out.append((f"RCP {name} of organization {org_id}", rcp.get("document", "{}")))
     return out
