@@ -150,7 +150,7 @@ _iamctl_words() {
         "policy version list") words="--store --account --output --query --no-color" ;;
         "policy version set-default") words="--store --account --output --query --no-color" ;;
         "role") words="assume assume-saml assume-web-identity attach-policy create delete delete-boundary delete-policy detach-policy get get-policy instance-profile list list-policies put-policy sessions set-boundary update update-trust" ;;
-        "role assume") words="--as --session-name --duration-seconds --policy --tag --transitive-tag-key --external-id --mfa-code --source-identity --format --at --store --account --output --query --no-color" ;;
+        "role assume") words="--as --service --session-name --duration-seconds --policy --tag --transitive-tag-key --external-id --mfa-code --source-identity --format --at --store --account --output --query --no-color" ;;
         "role assume-saml") words="--provider --subject --session-name --issuer --subject-type --audience --duration-seconds --policy --format --at --store --account --output --query --no-color" ;;
         "role assume-web-identity") words="--provider --subject --audience --session-name --duration-seconds --policy --format --at --store --account --output --query --no-color" ;;
         "role attach-policy") words="--store --account --output --query --no-color" ;;

@@ -36,5 +36,6 @@ def test_the_readme_walkthrough_runs_line_by_line(tmp_path):
     assert "not authorized to perform: rds:DescribeDBInstances" in proc.stderr
     assert "arn:aws:sts::232075047203:assumed-role/ExampleEC2Role/i-d7027cd1 is not authorized to perform: " \
            "dynamodb:Scan" in proc.stderr
+    assert "arn:aws:sts::232075047203:assumed-role/ExampleEC2Role/i-d7027cd1 " in proc.stdout  # whoami
     assert (tmp_path / "credentials.csv").read_text().startswith("Access key ID,Secret access key\nAKIA")
     assert "210987654321" in proc.stdout  # the linked account is listed

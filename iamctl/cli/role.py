@@ -161,9 +161,14 @@ FORMAT = typer.Option(
 @app.command("assume")
 def assume(
     role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
-    as_: str = typer.Option(..., "--as", metavar="PRINCIPAL",
+    as_: str = typer.Option(None, "--as", metavar="PRINCIPAL",
                             help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA)."),
-    session_name: str = typer.Option(..., "--session-name", metavar="NAME"),
+    service: str = typer.Option(None, "--service", metavar="SERVICE",
+                                help="Assume it as this AWS service does (e.g. ec2.amazonaws.com for an instance "
+                                     "with the role); the trust policy alone decides. Instead of --as."),
+    session_name: str = typer.Option(None, "--session-name", metavar="NAME",
+                                     help="Session name (required with --as; with --service default: an instance "
+                                          "ID for EC2)."),
     duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N",
                                          help="900 to the role's maximum (default 3600; 3600 at most when chaining)."),
     policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy (limits the session)."),
@@ -183,6 +188,8 @@ def assume(
 
     The trust policy must allow the caller; the caller's own policies must allow sts:AssumeRole
     too across accounts, and in the same account unless the trust policy names the caller.
+    With --service, an AWS service assumes it (EC2 for an instance holding the role): only
+    the trust policy decides. A refusal names the trust condition that failed.
 
     Example: eval "$(iamctl role assume Auditor --as alice --session-name audit --format env)"
     """
@@ -190,6 +197,19 @@ def assume(
 
     if fmt not in (None, "json", "env"):
         raise UsageError(f"--format must be json or env, not {fmt!r}.")
+    if (as_ is None) == (service is None):
+        raise UsageError("Give --as PRINCIPAL (who assumes the role) or --service SERVICE (an AWS service), one of "
+                         "them.")
+    if service is not None:
+        extras = {"--policy": policy, "--tag": tag, "--transitive-tag-key": transitive_tag_key,
+                  "--external-id": external_id, "--mfa-code": mfa_code, "--source-identity": source_identity}
+        given = [flag for flag, value in extras.items() if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} go with --as, not --service.")
+        _assume_as_service(role, service, session_name, duration_seconds, fmt, at)
+        return
+    if session_name is None:
+        raise UsageError("--session-name is required with --as.")
     text = read_document(policy) if policy is not None else None
     when = now(at)
     with _write() as (data, account):
@@ -199,6 +219,18 @@ def assume(
             policy=text, tags=parse_tags(tag), transitive_tag_keys=transitive_tag_key, external_id=external_id,
             mfa_code=mfa_code, source_identity=source_identity,
         )
+        shape = shapes_roles.assume_role(issued)
+    _emit_credentials(shape, fmt)
+
+
+def _assume_as_service(role: str, service: str, session_name: str | None, duration: int | None,
+                       fmt: str | None, at: str | None) -> None:
+    from iamctl.core import sts
+
+    when = now(at)
+    with _write() as (data, account):
+        issued = sts.assume_role_as_service(data, account, role, service=service, now=when,
+                                            session_name=session_name, duration=duration)
         shape = shapes_roles.assume_role(issued)
     _emit_credentials(shape, fmt)
 

@@ -78,7 +78,8 @@ def _check_stdin_once(sources: list[str | None]) -> None:
 @app.command("principal")
 def principal(
     principal: str = typer.Argument(..., metavar="PRINCIPAL",
-                                    help="A user (NAME, user/NAME or its ARN), group/NAME, an access key ID "
+                                    help="A user (NAME, user/NAME or its ARN), group/NAME, a role (role/NAME or "
+                                         "its ARN, as a session named simulated), an access key ID "
                                          "(AKIA... or a session's ASIA...), a role session "
                                          "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN."),
     action: list[str] = ACTION,
@@ -96,10 +97,12 @@ def principal(
     boundary are gathered from the store (for a role session: the role's policies, boundary
     and session policy), with the request context AWS would fill in (aws:username,
     aws:userid, aws:PrincipalArn, aws:PrincipalTag/..., aws:CurrentTime ...), and its
-    organization's SCPs and billing-access setting. group/NAME evaluates a group's policies
-    as if for a member. An assumed-role ARN with no recorded session is an AWS service's
-    session (an EC2 instance's) when the role trusts that service. Exit 0 when every result
-    is allowed, 1 when any is denied.
+    organization's SCPs and billing-access setting, and the RCPs of each resource's account.
+    group/NAME evaluates a group's policies as if for a member; role/NAME or a role ARN
+    evaluates a session of the role named simulated, as AWS's SimulatePrincipalPolicy does.
+    An assumed-role ARN with no recorded session is an AWS service's session (an EC2
+    instance's) when the role trusts that service. Exit 0 when every result is allowed, 1
+    when any is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
@@ -297,8 +300,10 @@ def _default_principal():
 # each and brackets are escaped. The same format is described in core/cases.py.
 RUN_HELP = "\n\n".join([
     "Run a file of policy unit tests: one line per case, a summary, exit 1 if any case fails.",
-    "Each \\[\\[case]] names a principal from the store (principal = \"user/alice\", a user name, a user ARN or "
-    "\"group/devs\") or policy files (policies = \\[...], plus optional boundary, scps = \\[...], "
+    "Each \\[\\[case]] names a principal from the store (principal = a user name, \"user/alice\" or a user ARN, "
+    "\"group/devs\", \"role/Auditor\" or a role ARN (a session named simulated), an assumed-role ARN "
+    "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, an access key ID AKIA... or ASIA..., or a root ARN "
+    "arn:aws:iam::ACCOUNT:root) or policy files (policies = \\[...], plus optional boundary, scps = \\[...], "
     "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to "
     "FILE). Then: action or actions, resource or resources (default \"*\"), optional context (a table; a "
     "list value is multi-valued), resource_account, at, and expect = \"allowed\" | \"denied\" | "

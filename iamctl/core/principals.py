@@ -73,10 +73,30 @@ def _inline(owner: str, name: str, policy_name: str, text: str) -> Policy:
 
 
 def group_policies(account: Account, group: Group) -> list[Policy]:
-    """A group's inline and attached policies, in that order."""
+    """A group's inline and attached policies, in that order. A managed policy is cited as
+    applying through the group ("AmazonEC2FullAccess, attached to group EC2Admin,
+    statement 1"); an inline one's id already names the group."""
     out = [_inline("group", group.name, n, t) for n, t in group.inline.items()]
-    out += [_managed(account, arn) for arn in group.attached]
+    out += [_through(_managed(account, arn), f"attached to group {group.name}") for arn in group.attached]
     return out
+
+
+_THROUGH: dict[tuple[Policy, str], Policy] = {}
+
+
+def _through(policy: Policy, via: str) -> Policy:
+    """A copy of *policy* that the evaluator cites with *via* (its optional ``via``
+    attribute); copies are kept so the evaluator's per-policy indexes stay warm."""
+    from dataclasses import replace
+
+    key = (policy, via)
+    found = _THROUGH.get(key)
+    if found is None:
+        if len(_THROUGH) >= _MAX_PARSED:
+            _THROUGH.clear()
+        found = _THROUGH[key] = replace(policy)
+        found.via = via  # type: ignore[attr-defined]
+    return found
 
 
 def policy_set_for_user(account: Account, user: User) -> PolicySet:
@@ -400,18 +420,36 @@ def _is_sts_ref(ref: str) -> bool:
     return ref.startswith("arn:") and ":group/" not in ref
 
 
+# Every form `simulate principal` (and `simulate run`'s principal) accepts, for its help and errors.
+ACCEPTED_FORMS = (
+    "a user name, user/NAME or a user ARN; group/NAME or a group ARN; role/NAME or a role ARN (as a session "
+    "named simulated); an assumed-role ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); an access key "
+    "ID (AKIA... of a user, ASIA... of a session); or an account's root ARN (arn:aws:iam::ACCOUNT:root)"
+)
+SIMULATED_SESSION = "simulated"
+
+
 def sts_subject(data: StoreData, account: Account, ref: str, now: datetime) -> Subject:
     """A Subject for anyone STS can name: AKIA.../ASIA... keys, assumed-role ARNs (recorded
     sessions, or an AWS service's session of a role that trusts it), users and root in any
     account of the store."""
     from iamctl.core import sts
+    from iamctl.core.errors import UsageError
 
+    if ref.startswith("arn:") and ref.split(":", 5)[2:3] not in (["iam"], ["sts"]):
+        raise _unparseable(ref)
     try:
         caller = sts.resolve_caller(data, ref, account, now)
+    except UsageError:  # an ARN of something that is no principal
+        raise _unparseable(ref) from None
     except IamError as exc:
         if exc.code == "InvalidClientTokenId":  # STS's word for it; simulate names the key
             raise no_such_entity(f"The access key ID {ref} does not exist in the store.") from None
         raise
+    return _caller_subject(caller)
+
+
+def _caller_subject(caller, note: str | None = None) -> Subject:  # caller: sts.Caller
     base = dict(caller.context)
 
     def context(when: datetime, overrides: Mapping[str, Sequence[str]] | None, ra: str | None) -> Context:
@@ -419,7 +457,39 @@ def sts_subject(data: StoreData, account: Account, ref: str, now: datetime) -> S
         return merge_context(ctx, overrides)
 
     return Subject(principal=caller.principal, policies=caller.policies, context=context,
-                   extra={"account": caller.account})
+                   extra={"account": caller.account}, note=note)
+
+
+def _role_ref(data: StoreData, account: Account, ref: str) -> tuple[Account, Role] | None:
+    """``role/NAME`` (in *account*) or ``arn:aws:iam::ACCOUNT:role/PATH/NAME`` (any account of
+    the store); None when *ref* is not a role reference."""
+    from iamctl.core.service import roles
+
+    if ref.startswith("role/"):
+        return account, roles.get(account, ref[len("role/"):])
+    if not (ref.startswith("arn:") and ref.split(":", 5)[2:3] == ["iam"] and ":role/" in ref):
+        return None
+    owner = data.accounts.get(ref.split(":", 5)[4])
+    role = owner.roles.get(ref.rsplit("/", 1)[-1]) if owner is not None else None
+    if owner is None or role is None or role.arn(owner.id) != ref:
+        raise no_such_entity(f"The role with ARN {ref} cannot be found.")
+    return owner, role
+
+
+def role_subject(data: StoreData, owner: Account, role: Role, now: datetime) -> Subject:
+    """A role as SimulatePrincipalPolicy evaluates one: as a session of it (named
+    ``simulated``) with the role's policies, boundary, tags and organization."""
+    from iamctl.core import sts
+
+    caller = sts.caller_for_session(owner, role, None, now, session_name=SIMULATED_SESSION)
+    apply_org(data, owner.id, caller.policies, caller.context)
+    note = (f"iamctl: note: evaluating role {role.name} as its session {caller.principal.arn} "
+            f"(session name {SIMULATED_SESSION}).")
+    return _caller_subject(caller, note)
+
+
+def _unparseable(ref: str) -> IamError:
+    return IamError("InvalidInput", f"Cannot tell what principal {ref!r} is: give {ACCEPTED_FORMS}.")
 
 
 def resolve_principal(
@@ -430,15 +500,16 @@ def resolve_principal(
     ref = ref.strip()
     if not ref:
         raise IamError("InvalidInput", "The principal must not be empty.")
-    if data is not None and now is not None and _is_sts_ref(ref):
-        return _with_rcps(data, sts_subject(data, account, ref, now))
+    if data is not None and now is not None:
+        role = _role_ref(data, account, ref)
+        if role is not None:
+            return _with_rcps(data, role_subject(data, *role, now))
+        if _is_sts_ref(ref):
+            return _with_rcps(data, sts_subject(data, account, ref, now))
     for resolver in RESOLVERS:
         found = resolver(account, ref)
         if found is not None:
             return _with_rcps(data, _with_org(data, account, found)) if data is not None else found
     if _looks_like_key_id(ref):
         raise no_such_entity(f"The access key ID {ref} does not exist in account {account.id}.")
-    raise IamError(
-        "InvalidInput",
-        f"Cannot tell what principal {ref!r} is: give user/NAME, a user name, a user ARN or group/NAME.",
-    )
+    raise _unparseable(ref)

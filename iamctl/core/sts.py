@@ -259,8 +259,10 @@ def authorize(
     return request, evaluate(request, policies)
 
 
-def refusal(request: Request, decision: Decision, *, web_identity: bool = False) -> IamError:
-    """AWS's AccessDenied sentence, and which side refused and why."""
+def refusal(request: Request, decision: Decision, *, web_identity: bool = False,
+            trust: Policy | None = None) -> IamError:
+    """AWS's AccessDenied sentence, and which side refused and why (with *trust*, the trust
+    policy's condition that failed)."""
     if web_identity:
         head = f"Not authorized to perform {request.action}"
     else:
@@ -271,12 +273,38 @@ def refusal(request: Request, decision: Decision, *, web_identity: bool = False)
         # Whatever the identity side says, the trust policy did not let this caller in.
         side = "the role's trust policy"
         why = f"no statement in it allows {request.principal.arn} to perform {request.action}."
-        if decision.missing_context:
+        failed = failed_condition(trust, request) if trust is not None else None
+        if failed:
+            why = f"{failed}."
+        elif decision.missing_context:
             why += " Missing context keys: " + ", ".join(decision.missing_context) + "."
     else:
         side = _SIDE.get(decision.denied_by or "", decision.denied_by or "a policy")
         why = decision.explanation
     return IamError("AccessDenied", f"{head} (refused by {side}: {why})")
+
+
+def failed_condition(trust: Policy, request: Request) -> str | None:
+    """Why a trust statement that names the caller and the action did not match: its first
+    condition that fails, with the key, operator, expected values and the value given."""
+    from iamctl.core.policy.evaluate import names_principal
+
+    context = {k.lower(): ([v] if isinstance(v, str) else list(v)) for k, v in request.context.items()}
+    action = request.action.lower()
+    for st in trust.statements:
+        if st.effect != "Allow" or not st.action_matcher.matches(action):
+            continue
+        if not names_principal(st, request.principal):
+            continue
+        for cond in st.conditions:
+            if not cond.test(context.get, []):
+                got = context.get(cond.key_lower)
+                operator = (f"{cond.qualifier}:" if cond.qualifier else "") + cond.operator + (
+                    "IfExists" if cond.if_exists else "")
+                given = ", ".join(got) if got else "missing"
+                return (f"{st.label} names the caller, but its condition {operator} on {cond.key} failed: "
+                        f"expected {', '.join(cond.values)}, given {given}")
+    return None
 
 
 # ---------------------------------------------------------------- AssumeRole
@@ -445,7 +473,7 @@ def assume_role(
         request = Request(caller.principal, action, role.arn(owner.id), owner.id, context)
         decision = evaluate(request, policies)
         if decision.decision != "allowed":
-            raise refusal(request, decision)
+            raise refusal(request, decision, trust=trust)
 
     session, secret, token = _new_session(
         role, now, seconds, session_name, caller=caller.principal.arn, policy=policy,
@@ -463,6 +491,60 @@ def _rcps(data: StoreData, account_id: str) -> list[list[Policy]] | None:
     from iamctl.core.org_context import rcp_inputs
 
     return rcp_inputs(data, account_id)
+
+
+def assume_role_as_service(
+    data: StoreData,
+    account: Account,
+    role_ref: str,
+    *,
+    service: str,
+    now: datetime,
+    session_name: str | None = None,
+    duration: int | None = None,
+) -> Issued:
+    """AssumeRole as an AWS service makes it for a resource of yours (EC2 for an instance
+    with the role's instance profile): the trust policy alone decides, as for any service
+    principal, and the session is recorded like any other.
+
+    *session_name* defaults to what the service would use: an instance ID for EC2.
+    """
+    from iamctl.core.service.trust import service_hint
+
+    if not re.fullmatch(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?", service):
+        hint = service_hint(service)
+        raise UsageError(f"{service} is not an AWS service principal"
+                         + (f"; {hint}" if hint else " (such as ec2.amazonaws.com)."))
+    name = _check_session_name(session_name or _service_session_name(service))
+    found = find_role(data, account, role_ref)
+    if found is None:
+        raise IamError("AccessDenied", f"User: {service} is not authorized to perform: sts:AssumeRole on resource: "
+                                       f"{_role_arn_guess(account, role_ref)} (no such role in the store)")
+    owner, role = found
+    seconds = _duration(role, duration, chained=False)
+    context: dict[str, list[str]] = {
+        **principals.time_context(now), "aws:SecureTransport": ["true"],
+        "aws:PrincipalServiceName": [service], "aws:PrincipalIsAWSService": ["true"],
+        "sts:RoleSessionName": [name],
+    }
+    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    request = Request(Principal(arn=service, account="", type="Service"), "sts:AssumeRole", role.arn(owner.id),
+                      owner.id, context)
+    decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
+    if decision.decision != "allowed":
+        raise refusal(request, decision, trust=trust)
+    session, secret, token = _new_session(role, now, seconds, name, caller=service)
+    prune(data, now)
+    owner.sessions[session.access_key_id] = session
+    role.last_used = iso(now)
+    return Issued(owner, role, session, secret, token)
+
+
+def _service_session_name(service: str) -> str:
+    # EC2 names an instance's role session after the instance ID (i- and 17 hex digits).
+    if service.startswith("ec2."):
+        return "i-" + secrets.token_hex(9)[:17]
+    return service.split(".", 1)[0] + "-" + secrets.token_hex(8)
 
 
 def _check_transitive(keys: list[str], tags: dict[str, str]) -> None:
@@ -540,7 +622,10 @@ def web_provider(account: Account, provider: str) -> tuple[str, str]:
     registered = account.oidc_providers.get(key)
     arn = f"arn:aws:iam::{account.id}:oidc-provider/{key}"
     if registered is None or (provider.startswith("arn:") and provider != arn):
-        raise IamError("InvalidIdentityToken", f"No OpenIDConnect provider found in your account for https://{key}")
+        from iamctl.core.service.trust import oidc_hint
+
+        raise IamError("InvalidIdentityToken", f"No OpenIDConnect provider found in your account for https://{key} "
+                                               f"({oidc_hint(account, arn)})")
     return arn, f"https://{key}"
 
 
@@ -598,7 +683,7 @@ def _federated_session(
     request = Request(principal, action, role.arn(owner.id), owner.id, context)
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
-        raise refusal(request, decision, web_identity=True)
+        raise refusal(request, decision, web_identity=True, trust=trust)
     session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, **fields)
     prune(data, now)
     owner.sessions[session.access_key_id] = session

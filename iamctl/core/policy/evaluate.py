@@ -298,6 +298,11 @@ def _principal_grant(st: Statement, p: Principal) -> str | None:
     return "direct"
 
 
+def names_principal(st: Statement, p: Principal) -> bool:
+    """Whether a resource-based statement's Principal/NotPrincipal covers ``p``."""
+    return _principal_grant(st, p) is not None
+
+
 def _names(ptype: str, ident: str, p: Principal) -> str | None:
     if ident == "*":
         return "direct"

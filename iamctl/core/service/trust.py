@@ -57,12 +57,14 @@ def _check_principal(data: StoreData | None, account: Account, ptype: str, ident
         return
     if ptype == "Service":
         if not re.fullmatch(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?", ident):
-            raise bad
+            hint = service_hint(ident)
+            raise malformed_policy(f'Invalid principal in policy: "{ptype}":"{ident}"{f" ({hint})" if hint else ""}')
     elif ptype == "Federated":
         if ident in WELL_KNOWN_PROVIDERS or ident == "cognito-identity.amazonaws.com":
             return
         if provider_by_arn(account, ident) is None:
-            raise bad
+            hint = oidc_hint(account, ident)
+            raise malformed_policy(f'Invalid principal in policy: "{ptype}":"{ident}"{f" ({hint})" if hint else ""}')
     elif ptype == "AWS":
         m = _ARN_ENTITY.match(ident)
         if m and data is not None and m.group(1) in data.accounts:
@@ -73,6 +75,26 @@ def _check_principal(data: StoreData | None, account: Account, ptype: str, ident
             entity = collection.get(m.group(4))
             if entity is None or entity.arn(owner.id) != ident:
                 raise bad
+
+
+def service_hint(ident: str) -> str | None:
+    """"did you mean ec2.amazonaws.com?" for a service principal written without its domain."""
+    if re.fullmatch(r"[a-z0-9-]+", ident):
+        return f"did you mean {ident}.amazonaws.com?"
+    return None
+
+
+def oidc_hint(account: Account, provider: str) -> str | None:
+    """Which command registers an OIDC provider a trust policy or request names (by ARN or URL)."""
+    if provider.startswith("arn:"):
+        if ":oidc-provider/" not in provider:
+            return None
+        key = provider.partition(":oidc-provider/")[2]
+        owner = provider.split(":", 5)[4]
+    else:
+        key, owner = provider.removeprefix("https://").rstrip("/"), account.id
+    return (f"no OIDC provider https://{key} is registered in account {owner}; register it with: "
+            f"iamctl --account {owner} account idp create-oidc https://{key} --client-id AUDIENCE")
 
 
 def provider_by_arn(account: Account, arn: str):
