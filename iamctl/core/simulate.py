@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from iamctl.core.errors import UsageError
+from iamctl.core.identity.context import Context, merge_context, time_context
+from iamctl.core.identity.subjects import Subject
 from iamctl.core.policy.document import Policy
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, denial_message, evaluate
-from iamctl.core.principals import Context, Subject, merge_context, time_context
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_PRINCIPAL_NAME = "simulated"

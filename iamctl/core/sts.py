@@ -1,11 +1,15 @@
-"""STS: who is calling, AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML,
-GetCallerIdentity.
+"""STS flows: AssumeRole (by a caller, or by an AWS service), AssumeRoleWithWebIdentity,
+AssumeRoleWithSAML, GetCallerIdentity, and why a trust policy refused.
+
+Who is calling and which policies apply to it live in ``core/identity`` (callers,
+policies, context); this module only runs the flows. ``resolve_caller``, ``authorize``,
+``Caller`` and the other names that moved are re-exported here for existing callers.
 
 Every decision goes through ``policy.evaluate.evaluate``: the role's trust policy is the
-resource-based policy, the caller's identity policies (principals.py) are the identity
-side. Same account: the trust policy alone is enough when it names the caller itself;
-otherwise, and always across accounts, the caller's own policies must allow too.
-Time comes in as ``now``; nothing here reads the clock.
+resource-based policy, the caller's identity policies are the identity side. Same
+account: the trust policy alone is enough when it names the caller itself; otherwise,
+and always across accounts, the caller's own policies must allow too. Time comes in as
+``now``; nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -13,16 +17,29 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from iamctl.core import principals
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
-from iamctl.core.errors import IamError, UsageError, no_such_entity, validation_error
-from iamctl.core.model import Account, Role, Session, StoreData, User
+from iamctl.core.errors import IamError, UsageError, validation_error
+from iamctl.core.identity.callers import (  # noqa: F401  (re-exported: sts.resolve_caller, sts.authorize ...)
+    EXPIRED,
+    INVALID,
+    Caller,
+    authorize,
+    caller_for_session,
+    caller_for_user,
+    expired,
+    find_session,
+    resolve_caller,
+    session_arn,
+    trusted_services,
+)
+from iamctl.core.identity.context import request_context_for, time_context
+from iamctl.core.identity.policies import parsed
+from iamctl.core.model import Account, Role, Session, StoreData
 from iamctl.core.names import new_unique_id, parse_arn
-from iamctl.core.policy.document import Policy
+from iamctl.core.policy.document import Policy, parse_policy
 from iamctl.core.policy.evaluate import Decision, PolicySet, Principal, Request, evaluate
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
@@ -40,24 +57,6 @@ _SIDE = {
     "scp": "a service control policy",
     "rcp": "a resource control policy",
 }
-EXPIRED = "The security token included in the request is expired"
-INVALID = "The security token included in the request is invalid."
-
-
-@dataclass
-class Caller:
-    """A principal ready for the evaluator: who, its identity-side policies, its context."""
-
-    principal: Principal
-    account: Account
-    policies: PolicySet
-    context: dict[str, list[str]]
-    user: User | None = None
-    role: Role | None = None
-    session: Session | None = None  # the recorded session of a role-session caller
-    mfa: bool = False
-    # RCP levels by resource account (org_context.rcps_for), set by resolve_caller.
-    rcps_for: Callable[[str], list[list[Policy]] | None] | None = None
 
 
 @dataclass
@@ -72,7 +71,7 @@ class Issued:
 
     @property
     def arn(self) -> str:
-        return principals.session_arn(self.account.id, self.role.name, self.session.session_name)
+        return session_arn(self.account.id, self.role.name, self.session.session_name)
 
     @property
     def assumed_role_id(self) -> str:
@@ -84,10 +83,6 @@ class Issued:
 
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
-def expired(session: Session, now: datetime) -> bool:
-    return datetime.fromisoformat(session.expires) <= now
 
 
 def prune(data: StoreData, now: datetime) -> list[str]:
@@ -103,160 +98,7 @@ def prune(data: StoreData, now: datetime) -> list[str]:
 # ---------------------------------------------------------------- resolving callers
 
 
-def caller_for_user(account: Account, user: User, now: datetime, *, mfa: bool | None = None) -> Caller:
-    return Caller(
-        principal=principals.principal_for_user(account, user),
-        account=account,
-        policies=principals.policy_set_for_user(account, user),
-        context=principals.request_context_for(account, now=now, user=user, mfa=mfa),
-        user=user,
-        mfa=bool(mfa),
-    )
-
-
-def caller_for_session(account: Account, role: Role, session: Session | None, now: datetime,
-                       session_name: str | None = None) -> Caller:
-    name = session.session_name if session is not None else session_name or ""
-    return Caller(
-        principal=principals.principal_for_role_session(account, role, name),
-        account=account,
-        policies=principals.policy_set_for_role(account, role, session),
-        context=principals.request_context_for(account, now=now, role=role, session=session, session_name=name),
-        role=role,
-        session=session,
-        mfa=bool(session and session.mfa),
-    )
-
-
-def find_session(data: StoreData, access_key_id: str) -> tuple[Account, Session] | None:
-    for account in data.accounts.values():
-        session = account.sessions.get(access_key_id)
-        if session is not None:
-            return account, session
-    return None
-
-
-def _live_session(data: StoreData, access_key_id: str, now: datetime) -> tuple[Account, Session]:
-    found = find_session(data, access_key_id)
-    if found is None:
-        raise IamError("InvalidClientTokenId", INVALID)
-    if expired(found[1], now):
-        raise IamError("ExpiredToken", EXPIRED)
-    return found
-
-
-def resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
-    """A caller (see _resolve_caller), with what its account's organization adds: SCPs,
-    the billing-access setting and aws:PrincipalOrgID / aws:PrincipalOrgPaths."""
-    from iamctl.core.org_context import rcps_for
-
-    caller = _resolve_caller(data, ref, account, now, mfa=mfa)
-    principals.apply_org(data, caller.account.id, caller.policies, caller.context)
-    caller.rcps_for = rcps_for(data)
-    return caller
-
-
-def _resolve_caller(data: StoreData, ref: str, account: Account, now: datetime, *, mfa: bool | None = None) -> Caller:
-    """A caller from a user name (in *account*), a user or root ARN, an assumed-role ARN,
-    an access key ID (AKIA... of a user, ASIA... of a session), in any account of the store.
-
-    An assumed-role ARN names a recorded, unexpired session; when there is none but the
-    role trusts an AWS service (an EC2 instance's session, named after the instance ID),
-    the caller is that service's session of the role, which AWS never shows to IAM.
-    """
-    if ref.startswith("ASIA"):
-        owner, session = _live_session(data, ref, now)
-        return caller_for_session(owner, owner.roles[session.role], session, now)
-    if ref.startswith("AKIA"):
-        from iamctl.core.service.access_keys import key_owner
-
-        holder = key_owner(data, ref)
-        if holder is None:
-            raise IamError("InvalidClientTokenId", INVALID)
-        if holder.user is None:  # one of the root user's own keys
-            return _resolve_caller(data, holder.arn(), account, now, mfa=mfa)
-        return caller_for_user(holder.account, holder.user, now, mfa=mfa)
-    if not ref.startswith("arn:"):
-        user = find(account.users, ref)
-        if user is None:
-            raise no_such_entity(f"The user with name {ref} cannot be found.")
-        return caller_for_user(account, user, now, mfa=mfa)
-    parts = parse_arn(ref)
-    owner = data.accounts.get(parts["account"])
-    if owner is None:
-        raise no_such_entity(f"The account {parts['account']} is not in the store ({ref}).")
-    resource = parts["resource"]
-    if parts["service"] == "sts" and resource.startswith("assumed-role/"):
-        _, role_name, session_name = [*resource.split("/", 2), "", ""][:3]
-        return _caller_from_session_arn(owner, role_name, session_name, ref, now)
-    if parts["service"] == "iam" and resource == "root":
-        return Caller(Principal(arn=ref, account=owner.id, type="Root"), owner, PolicySet(),
-                      principals.request_context_for(owner, now=now, extra={"aws:PrincipalType": ["Account"],
-                                                                            "aws:PrincipalArn": [ref]}))
-    if parts["service"] == "iam" and resource.startswith("user/"):
-        user = owner.users.get(resource.rsplit("/", 1)[-1])
-        if user is None or user.arn(owner.id) != ref:
-            raise no_such_entity(f"The user {ref} cannot be found.")
-        return caller_for_user(owner, user, now, mfa=mfa)
-    if parts["service"] == "iam" and resource.startswith("role/"):
-        raise UsageError(
-            f"A role does not make requests itself; name one of its sessions "
-            f"(arn:aws:sts::{owner.id}:assumed-role/ROLE/SESSION or its ASIA... key ID), not {ref}."
-        )
-    raise UsageError(f"{ref} is not a principal iamctl can act as (a user, a role session, root or an access key ID).")
-
-
-def _caller_from_session_arn(owner: Account, role_name: str, session_name: str, ref: str, now: datetime) -> Caller:
-    role = owner.roles.get(role_name)
-    if role is None or not session_name:
-        raise no_such_entity(f"The role session {ref} cannot be found (no role {role_name}).")
-    sessions = [s for s in owner.sessions.values() if s.role == role.name and s.session_name == session_name]
-    live = sorted((s for s in sessions if not expired(s, now)), key=lambda s: s.issued)
-    if live:
-        return caller_for_session(owner, role, live[-1], now)
-    if trusted_services(owner, role):
-        return caller_for_session(owner, role, None, now, session_name=session_name)
-    if sessions:
-        raise IamError("ExpiredToken", EXPIRED)
-    raise no_such_entity(
-        f"No session {session_name} of role {role.name} is recorded in account {owner.id}, and the role "
-        "trusts no AWS service that could have one."
-    )
-
-
-def trusted_services(account: Account, role: Role) -> list[str]:
-    """The AWS services (ec2.amazonaws.com ...) the role's trust policy lets assume it."""
-    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
-    found = []
-    for st in trust.statements:
-        for service in (st.principals or {}).get("Service", ()):
-            request = Request(Principal(arn=service, account=account.id, type="Service"), "sts:AssumeRole",
-                              role.arn(account.id), account.id)
-            if service not in found and evaluate(request, PolicySet(resource=trust)).decision == "allowed":
-                found.append(service)
-    return found
-
-
 # ---------------------------------------------------------------- access checks
-
-
-def authorize(
-    caller: Caller, action: str, resource: str, *, resource_policy: str | None = None,
-    resource_account: str | None = None, context: dict[str, list[str]] | None = None,
-) -> tuple[Request, Decision]:
-    """May *caller* do *action* on *resource*? The evaluator's answer, with the request it saw."""
-    from iamctl.core.policy.document import parse_policy
-
-    policies = caller.policies
-    if resource_policy is not None:
-        document = parse_policy(resource_policy, kind="resource", policy_id="resource policy")
-        policies = replace(policies, resource=document)
-    resource_account = resource_account or caller.account.id
-    if caller.rcps_for is not None:
-        policies = replace(policies, rcps=caller.rcps_for(resource_account))
-    request = Request(caller.principal, action, resource, resource_account,
-                      {**caller.context, **(context or {})})
-    return request, evaluate(request, policies)
 
 
 def refusal(request: Request, decision: Decision, *, web_identity: bool = False,
@@ -356,7 +198,7 @@ def _check_session_policy(text: str | None) -> None:
             "1 validation error detected: Value at 'policy' failed to satisfy constraint: "
             f"Member must have length less than or equal to {quotas.SESSION_POLICY_MAX}"
         )
-    principals.parse_policy(text, kind="session", policy_id="session policy")
+    parse_policy(text, kind="session", policy_id="session policy")
 
 
 def _check_tags(tags: dict[str, str]) -> None:
@@ -459,13 +301,13 @@ def assume_role(
     seconds = _duration(role, duration, chained)
     mfa = caller.mfa or mfa_code is not None
     context = dict(caller.context)
-    context.update(principals.request_context_for(
+    context.update(request_context_for(
         caller.account, now=now, external_id=external_id, role_session_name=session_name,
         extra=_assume_extra(tags, source_identity, mfa, caller.session, now),
     ))
     if transitive:
         context["sts:TransitiveTagKeys"] = transitive
-    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    trust = parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
     policies = replace(caller.policies, resource=trust, rcps=_rcps(data, owner.id))
     actions = ["sts:AssumeRole"] + (["sts:TagSession"] if tags else []) + (
         ["sts:SetSourceIdentity"] if source_identity else [])
@@ -523,11 +365,11 @@ def assume_role_as_service(
     owner, role = found
     seconds = _duration(role, duration, chained=False)
     context: dict[str, list[str]] = {
-        **principals.time_context(now), "aws:SecureTransport": ["true"],
+        **time_context(now), "aws:SecureTransport": ["true"],
         "aws:PrincipalServiceName": [service], "aws:PrincipalIsAWSService": ["true"],
         "sts:RoleSessionName": [name],
     }
-    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    trust = parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
     request = Request(Principal(arn=service, account="", type="Service"), "sts:AssumeRole", role.arn(owner.id),
                       owner.id, context)
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
@@ -678,8 +520,8 @@ def _federated_session(
     """What AssumeRoleWithWebIdentity and AssumeRoleWithSAML share: the trust policy alone
     decides (the caller has no identity policies), then the session is recorded."""
     seconds = _duration(role, duration, chained=False)
-    context = principals.request_context_for(owner, now=now, role_session_name=session_name, extra=keys)
-    trust = principals.parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
+    context = request_context_for(owner, now=now, role_session_name=session_name, extra=keys)
+    trust = parsed(role.trust, "trust", f"{role.name} trust policy", "resource")
     request = Request(principal, action, role.arn(owner.id), owner.id, context)
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
@@ -796,5 +638,5 @@ def get_caller_identity(
         raise IamError("ExpiredToken", EXPIRED)
     role = owner.roles[session.role]
     return Identity(f"{role.id}:{session.session_name}", owner.id,
-                    principals.session_arn(owner.id, role.name, session.session_name),
+                    session_arn(owner.id, role.name, session.session_name),
                     {"Expiration": session.expires})
