@@ -226,28 +226,11 @@ def _levels(single: list[str] | None, levels: list[str] | None, flag: str) -> li
 
 
 def _level_ids(files: list[str], number: int, leveled: bool) -> list[str]:
-    """Ids naming the file and, for --*-level, its level, so an explanation says where."""
-    ids = _unique_ids(files)
-    return [f"{i} at level {number + 1}" for i in ids] if leveled else ids
+    return sim.level_ids(_unique_ids(files), number, leveled)
 
 
 def _rcp_level(files: list[str], ids: list[str]) -> list:
-    """One RCP level: the given RCPs (AWS's RCP syntax rules apply) and RCPFullAWSAccess."""
-    import json
-
-    from iamctl.core.billing.rcp import RCP_FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS_DOCUMENT, check_rcp_document
-    from iamctl.core.principals import parsed
-
-    level = []
-    for source, policy_id in zip(files, ids, strict=True):
-        text = read_document(source)
-        policy = parsed(text, kind="resource", policy_id=policy_id, source_type="rcp")
-        check_rcp_document(json.loads(text))
-        level.append(policy)
-    where = ids[0].partition(" at ")[2]
-    full_id = f"{RCP_FULL_AWS_ACCESS} at {where}" if where else RCP_FULL_AWS_ACCESS
-    level.append(parsed(RCP_FULL_AWS_ACCESS_DOCUMENT, kind="resource", policy_id=full_id, source_type="rcp"))
-    return level
+    return sim.rcp_level([(read_document(f), i) for f, i in zip(files, ids, strict=True)])
 
 
 def _endpoint(source: str | None):
@@ -303,10 +286,12 @@ RUN_HELP = "\n\n".join([
     "Each \\[\\[case]] names a principal from the store (principal = a user name, \"user/alice\" or a user ARN, "
     "\"group/devs\", \"role/Auditor\" or a role ARN (a session named simulated), an assumed-role ARN "
     "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, an access key ID AKIA... or ASIA..., or a root ARN "
-    "arn:aws:iam::ACCOUNT:root) or policy files (policies = \\[...], plus optional boundary, scps = \\[...], "
-    "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to "
-    "FILE). Then: action or actions, resource or resources (default \"*\"), optional context (a table; a "
-    "list value is multi-valued), resource_account, at, and expect = \"allowed\" | \"denied\" | "
+    "arn:aws:iam::ACCOUNT:root) or policy files (policies = \\[...], plus optional boundary, scps = \\[...] "
+    "(one level) or scp_levels = \\[\\[...], ...], rcps or rcp_levels likewise, endpoint_policy, "
+    "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to FILE; "
+    "endpoint_policy works with a store principal too). Then: action or actions, resource or resources "
+    "(default \"*\"), optional context (a table; a list value is multi-valued), resource_account, at, and "
+    "expect = \"allowed\" | \"denied\" | "
     "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits.",
     "\\[defaults]\nat = \"2024-05-01T12:00:00Z\"\n\n"
     "\\[\\[case]]\nname = \"alice reads her bucket\"\nprincipal = \"alice\"\naction = \"s3:GetObject\"\n"

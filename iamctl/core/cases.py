@@ -17,7 +17,9 @@ Format (paths relative to the case file)::
     [[case]]                        # custom mode: documents instead of a store principal
     policies = ["dev.json"]
     boundary = "boundary.json"
-    scps = ["scp.json"]
+    scps = ["scp.json"]                 # one level; or scp_levels = [["root.json"], ["ou.json", "x.json"]]
+    rcps = ["rcp.json"]                 # one level; or rcp_levels = [[...], [...]]
+    endpoint_policy = "vpce.json"       # the VPC endpoint policy (store mode too)
     resource_policy = "bucket.json"
     session_policy = "session.json"
     principal = "arn:aws:iam::123456789012:user/bob"   # an ARN in custom mode
@@ -40,7 +42,8 @@ from iamctl.core import simulate as sim
 from iamctl.core.errors import IamError, UsageError
 
 CASE_KEYS = frozenset({
-    "name", "principal", "policies", "boundary", "scps", "resource_policy", "session_policy",
+    "name", "principal", "policies", "boundary", "scps", "scp_levels", "rcps", "rcp_levels", "endpoint_policy",
+    "resource_policy", "session_policy",
     "action", "actions", "resource", "resources", "context", "resource_account", "at", "expect",
 })
 
@@ -177,8 +180,23 @@ def _simulation(case: dict[str, Any], base: Path, account: Callable[[], Any],
         policies = PolicySet(identity=[doc(p, "identity", "none") for p in _list(case["policies"])])
         if case.get("boundary"):
             policies.boundary = doc(case["boundary"], "boundary", "permissions-boundary")
-        if case.get("scps"):
-            policies.scps = [[doc(p, "scp", "scp") for p in _list(case["scps"])]]
+        scp_levels = _levels(case, "scps", "scp_levels")
+        if scp_levels:
+            policies.scps = [
+                [parsed(_read(base, rel), kind="scp", policy_id=i, source_type="scp")
+                 for rel, i in zip(level, sim.level_ids([Path(r).name for r in level], n, "scp_levels" in case),
+                                   strict=True)]
+                for n, level in enumerate(scp_levels)
+            ]
+        rcp_levels = _levels(case, "rcps", "rcp_levels")
+        if rcp_levels:
+            policies.rcps = [
+                sim.rcp_level([(_read(base, rel), i) for rel, i in zip(
+                    level, sim.level_ids([Path(r).name for r in level], n, "rcp_levels" in case), strict=True)])
+                for n, level in enumerate(rcp_levels)
+            ]
+        if case.get("endpoint_policy"):
+            policies.endpoint = doc(case["endpoint_policy"], "resource", "endpoint")
         if case.get("resource_policy"):
             policies.resource = doc(case["resource_policy"], "resource", "resource")
         if case.get("session_policy"):
@@ -193,8 +211,24 @@ def _simulation(case: dict[str, Any], base: Path, account: Callable[[], Any],
     if case.get("resource_policy"):
         resource_policy = parsed(_read(base, case["resource_policy"]), kind="resource",
                                  policy_id=Path(case["resource_policy"]).name, source_type="resource")
+    endpoint = None
+    if case.get("endpoint_policy"):
+        endpoint = parsed(_read(base, case["endpoint_policy"]), kind="resource",
+                          policy_id=Path(case["endpoint_policy"]).name, source_type="endpoint")
     return sim.subject_simulation(subject, now, overrides, resource_account=resource_account,
-                                  resource_policy=resource_policy)
+                                  resource_policy=resource_policy, endpoint_policy=endpoint)
+
+
+def _levels(case: dict[str, Any], one: str, many: str) -> list[list[str]]:
+    """``scps = [...]`` (one level) or ``scp_levels = [[...], ...]`` (a level each), not both."""
+    if case.get(one) and case.get(many):
+        raise UsageError(f"give either {one} (one level) or {many} (a list of levels), not both.", "InvalidCaseFile")
+    if case.get(one):
+        return [_list(case[one])]
+    levels = case.get(many) or []
+    if not isinstance(levels, list) or not all(isinstance(level, list) and level for level in levels):
+        raise UsageError(f"{many} must be a list of levels, each a list of files.", "InvalidCaseFile")
+    return levels
 
 
 def _list(value: Any) -> list[str]:

@@ -155,6 +155,29 @@ def principal_context(principal: Principal, now: datetime) -> Context:
     return ctx
 
 
+def rcp_level(documents: Sequence[tuple[str, str]]) -> list[Policy]:
+    """One level of RCPs for ``PolicySet.rcps`` from (document text, policy id) pairs: each
+    checked against AWS's RCP syntax (only Deny, "Principal": "*"), plus RCPFullAWSAccess,
+    which AWS keeps attached at every level."""
+    from iamctl.core.billing.rcp import RCP_FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS_DOCUMENT, check_rcp_document
+    from iamctl.core.identity.policies import parsed
+
+    level = []
+    for text, policy_id in documents:
+        level.append(parsed(text, kind="resource", policy_id=policy_id, source_type="rcp"))
+        check_rcp_document(json.loads(text))  # parsed above, so it is JSON
+    where = documents[0][1].partition(" at ")[2] if documents else ""
+    full_id = f"{RCP_FULL_AWS_ACCESS} at {where}" if where else RCP_FULL_AWS_ACCESS
+    level.append(parsed(RCP_FULL_AWS_ACCESS_DOCUMENT, kind="resource", policy_id=full_id, source_type="rcp"))
+    return level
+
+
+def level_ids(names: Sequence[str], number: int, leveled: bool) -> list[str]:
+    """Policy ids for one organization level: with levels, "NAME at level N", so an
+    explanation says which level decided."""
+    return [f"{n} at level {number + 1}" for n in names] if leveled else list(names)
+
+
 # ---------------------------------------------------------------- running
 
 

@@ -160,3 +160,54 @@ def test_simulate_principal_takes_context_json_and_endpoint_policy(cli, account,
     assert cli("simulate", "principal", "alice", "--action", "s3:GetObject").code == 0
     gone = cli("simulate", "principal", "alice", "--action", "s3:GetObject", "--context-json", '{"aws:username": null}')
     assert gone.code == 1
+
+
+def test_simulate_run_cases_with_levels_rcps_and_endpoint(cli, write, files, tmp_path) -> None:
+    write("org-only.json", doc({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}}))
+    write("vpce.json", doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}))
+    cases = tmp_path / "cases.toml"
+    cases.write_text("""
+[defaults]
+policies = ["admin.json"]
+
+[[case]]
+name = "sqs is not allowed at level 2"
+scp_levels = [["full.json"], ["s3only.json", "ec2only.json"]]
+action = "sqs:SendMessage"
+expect = "implicitDeny"
+
+[[case]]
+name = "outsiders meet the RCP"
+rcp_levels = [["org-only.json"]]
+action = "s3:GetObject"
+expect = "explicitDeny"
+
+[[case]]
+name = "insiders pass it"
+rcps = ["org-only.json"]
+context = { "aws:PrincipalOrgID" = "o-abc" }
+action = "s3:GetObject"
+expect = "allowed"
+
+[[case]]
+name = "the endpoint allows reads only"
+endpoint_policy = "vpce.json"
+actions = ["s3:PutObject"]
+expect = "implicitDeny"
+
+[[case]]
+name = "both ways is a mistake"
+scps = ["full.json"]
+scp_levels = [["full.json"]]
+action = "s3:GetObject"
+expect = "allowed"
+""")
+    result = cli("simulate", "run", str(cases), "--output", "json")
+    outcomes = {c["Name"]: c for c in result.json()["Cases"]}
+    assert [c["Passed"] for c in outcomes.values()] == [True, True, True, True, False]
+    assert outcomes["sqs is not allowed at level 2"]["EvaluationResults"][0]["Explanation"] == \
+        "No service control policy at level 2 allows sqs:SendMessage."
+    assert "RCP org-only.json at level 1" in outcomes["outsiders meet the RCP"]["EvaluationResults"][0]["Explanation"]
+    assert "not both" in outcomes["both ways is a mistake"]["Error"]
+    assert result.code == 1
