@@ -163,3 +163,16 @@ def test_a_removed_principal_key_is_not_filled_from_the_principal(key: str) -> N
     assert evaluate(ask(USER, "s3:GetObject"), PolicySet(identity=[needs])).decision == "allowed"
     removed = ask(USER, "s3:GetObject", absent=frozenset({key}))
     assert evaluate(removed, PolicySet(identity=[needs])).decision == "implicitDeny"
+
+
+def test_service_linked_roles_meet_neither_scps_nor_rcps() -> None:
+    # AWS: SCPs "don't affect service-linked roles"; RCPs don't apply to actions they take.
+    linked = Principal(f"arn:aws:sts::{ME}:assumed-role/AWSServiceRoleForSupport/s", ME, "AssumedRole",
+                       role_arn=f"arn:aws:iam::{ME}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")
+    plain = Principal(f"arn:aws:sts::{ME}:assumed-role/Ops/s", ME, "AssumedRole",
+                      role_arn=f"arn:aws:iam::{ME}:role/Ops")
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}
+    policies = PolicySet(identity=[pol(ALLOW_ALL)], rcps=_rcps(deny_all),
+                         scps=[[scp("DenyAll", {"Effect": "Deny", "Action": "*", "Resource": "*"})]])
+    assert evaluate(ask(linked, "s3:GetObject"), policies).decision == "allowed"
+    assert evaluate(ask(plain, "s3:GetObject"), policies).decision == "explicitDeny"

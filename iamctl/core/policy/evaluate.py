@@ -354,8 +354,12 @@ def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
     """The general path: every layer scanned, then AWS's order of checks."""
     request = ev.request
     p = request.principal
+    # AWS: neither SCPs nor RCPs restrict service-linked roles (path /aws-service-role/).
+    linked = p.role_arn is not None and ":role/aws-service-role/" in p.role_arn
     scp_levels = (
-        policies.scps if policies.scps is not None and p.type in _SCP_SUBJECTS else None
+        policies.scps
+        if policies.scps is not None and p.type in _SCP_SUBJECTS and not linked
+        else None
     )
     scp_layers = (
         [ev.scan(level) for level in scp_levels] if scp_levels is not None else []
@@ -370,7 +374,7 @@ def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
     session = ev.scan(policies.session) if policies.session is not None else None
     rcp_layers = (
         [ev.scan(level) for level in policies.rcps]
-        if policies.rcps is not None and ev.service in RCP_SERVICES
+        if policies.rcps is not None and ev.service in RCP_SERVICES and not linked
         else []
     )
     endpoint = ev.scan([policies.endpoint]) if policies.endpoint is not None else None
