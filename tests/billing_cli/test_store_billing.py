@@ -68,3 +68,16 @@ def test_an_account_in_two_organizations(cli, ok, accounts, store_path) -> None:
     store_path.write_text(text)
     result = cli("billing", "org", "get")
     assert result.code == 4 and "is in two organizations" in result.err
+
+
+def test_rcps_in_the_file_and_a_dangling_rcp_attachment(cli, ok, org, store_path) -> None:
+    ok("billing", "rcp", "enable")
+    text = store_path.read_text()
+    assert "rcps_enabled = true" in text
+    assert f"[organizations.{org}.rcps.RCPFullAWSAccess]" in text
+    section = text[text.index(f"[organizations.{org}.rcps.RCPFullAWSAccess]"):]
+    _edit(store_path, section.split("targets = [", 1)[0] + "targets = [",
+          section.split("targets = [", 1)[0] + 'targets = ["ou-zzzz-zzzzzzzz", ')
+    result = cli("billing", "org", "get")
+    assert result.code == 4 and result.err.startswith("iamctl: CorruptStore: ")
+    assert "RCP RCPFullAWSAccess is attached to ou-zzzz-zzzzzzzz" in result.err
