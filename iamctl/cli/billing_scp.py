@@ -213,8 +213,10 @@ rcp_app = policy_app(RCP_KIND)
 
 @rcp_app.command("enable")
 def rcp_enable() -> None:
-    """Enable resource control policies (EnablePolicyType): RCPFullAWSAccess is attached to the
-    root, every OU and every account, and cannot be detached. Needs all features.
+    """Enable resource control policies (EnablePolicyType); needs all features.
+
+    RCPFullAWSAccess is attached to the root, every OU and every account, and cannot be
+    detached; other RCPs may then be attached to narrow it.
 
     Example: iamctl billing rcp enable
     """
@@ -229,7 +231,7 @@ def rcp_enable() -> None:
 
 @rcp_app.command("disable")
 def rcp_disable() -> None:
-    """Disable resource control policies (DisablePolicyType): every RCP is detached everywhere.
+    """Disable resource control policies (DisablePolicyType); every RCP is detached everywhere.
 
     Example: iamctl billing rcp disable
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,6 +12,9 @@ from iamctl.cli.common import emit, info, read_document
 from iamctl.cli.env import current
 from iamctl.core import simulate as sim
 from iamctl.core.errors import ExitStatus, UsageError
+
+if TYPE_CHECKING:
+    from iamctl.core.policy.document import Policy
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -229,11 +233,11 @@ def _level_ids(files: list[str], number: int, leveled: bool) -> list[str]:
     return sim.level_ids(_unique_ids(files), number, leveled)
 
 
-def _rcp_level(files: list[str], ids: list[str]) -> list:
+def _rcp_level(files: list[str], ids: list[str]) -> list[Policy]:
     return sim.rcp_level([(read_document(f), i) for f, i in zip(files, ids, strict=True)])
 
 
-def _endpoint(source: str | None):
+def _endpoint(source: str | None) -> Policy | None:
     """The VPC endpoint policy, parsed as AWS reads one (a resource-based policy with Principal)."""
     if not source:
         return None
