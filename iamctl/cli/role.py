@@ -232,6 +232,12 @@ def _assume_as_service(role: str, service: str, session_name: str | None, durati
         issued = sts.assume_role_as_service(data, account, role, service=service, now=when,
                                             session_name=session_name, duration=duration)
         shape = shapes_roles.assume_role(issued)
+        profiles = [p for p in issued.account.instance_profiles.values() if issued.role.name in p.roles]
+    if service.startswith("ec2.") and not profiles:
+        # EC2 only assumes a role for an instance launched with an instance profile holding it.
+        info(f"iamctl: note: no instance profile holds {issued.role.name}, so no instance could be launched with "
+             f"it (iamctl role instance-profile create NAME; iamctl role instance-profile add-role NAME "
+             f"{issued.role.name}).")
     _emit_credentials(shape, fmt)
 
 

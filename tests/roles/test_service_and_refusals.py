@@ -171,3 +171,13 @@ def test_refused_assume_names_the_condition_on_the_command_line(cli, account, tm
 
 
 
+
+
+def test_ec2_without_an_instance_profile_gets_a_note(cli, account) -> None:
+    assert cli("role", "create", "Bare", "--trust-service", "ec2.amazonaws.com").code == 0
+    bare = cli("role", "assume", "Bare", "--service", "ec2.amazonaws.com", "--output", "json")
+    assert bare.code == 0 and "no instance profile holds Bare" in bare.err
+    assert cli("role", "instance-profile", "create", "Bare").code == 0
+    assert cli("role", "instance-profile", "add-role", "Bare", "Bare").code == 0
+    held = cli("role", "assume", "Bare", "--service", "ec2.amazonaws.com", "--output", "json")
+    assert held.code == 0 and held.err == ""
