@@ -89,6 +89,50 @@ def authorization_details(
     emit(shapes_authorization.authorization_details(account, filter_))
 
 
+@app.command("import")
+def import_(
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="Output of 'aws iam "
+                                      "get-account-authorization-details' ('-' for stdin); several files: "
+                                      "several accounts, or the pages of one export."),
+    account_id: str = typer.Option(None, "--account-id", help="The account ID, when no ARN in the files names it."),
+    alias: str = typer.Option(None, "--alias", help="An alias for the imported account."),
+    replace: bool = typer.Option(False, "--replace", help="Replace the IAM entities of an account already in the "
+                                 "store (keeps credentials of users still there, billing, other accounts)."),
+) -> None:
+    """Create an account's IAM from GetAccountAuthorizationDetails output: users, groups,
+    roles, instance profiles, customer managed policies with all their versions, AWS
+    managed policies by reference. aws-cli's form and the API's URL-encoded form both work.
+
+    Every name rule and quota of a create applies; nothing is written unless the whole
+    import is valid. One line on stderr says what was created and what was adjusted.
+    Example: aws iam get-account-authorization-details > prod.json && iamctl account import prod.json --alias prod
+    """
+    from iamctl.cli.common import read_document, store
+    from iamctl.core.errors import UsageError
+    from iamctl.core.model import StoreData
+    from iamctl.core.transfer import importing
+
+    if files.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once.")
+    sources = [("stdin" if f == "-" else f, read_document(f)) for f in files]
+    options = {"account_id": account_id, "alias": alias, "replace": replace}
+    target = store()
+    if target.exists():
+        with write() as data:
+            reports = importing.import_files(data, sources, **options)
+            shapes = [shapes_account.account(data.accounts[r.account_id],
+                                             default=data.default_account == r.account_id) for r in reports]
+    else:  # an empty store: the import makes it
+        data = StoreData()
+        reports = importing.import_files(data, sources, **options)
+        shapes = [shapes_account.account(data.accounts[r.account_id], default=data.default_account == r.account_id)
+                  for r in reports]
+        target.create(data)
+    for report in reports:
+        info(report.summary())
+    emit({"Accounts": shapes})
+
+
 def _add_subcommands() -> None:
     """Sub-commands kept in modules of their own. Done once, at import: this module is
     imported only when the account noun runs, and the app lives for the whole process."""
