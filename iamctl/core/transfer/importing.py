@@ -18,7 +18,7 @@ from typing import Any
 
 from iamctl.core import managed
 from iamctl.core.errors import IamError, already_exists, invalid_input, limit_exceeded, no_such_entity
-from iamctl.core.model import Account, AwsPolicyOverride, PolicyVersion, StoreData
+from iamctl.core.model import Account, AwsPolicyOverride, OidcProvider, PolicyVersion, SamlProvider, StoreData
 from iamctl.core.names import ID_PREFIX, iam_arn, new_unique_id, now_iso
 from iamctl.core.service import accounts, groups, instance_profiles, policies, quotas, roles, users
 from iamctl.core.service.trust import check_trust
@@ -38,6 +38,7 @@ class Report:
     dates_added: int = 0  # entities without CreateDate (given the import's time)
     aws_versions: list[str] = field(default_factory=list)  # "ReadOnlyAccess v183 (shipped: v182)"
     replaced: bool = False
+    providers_missing: list[str] = field(default_factory=list)  # named by trust policies, not in the store
 
     def summary(self) -> str:
         c = self.created
@@ -55,7 +56,11 @@ class Report:
             adjusted.append("the file's version wins over the shipped one for AWS managed "
                             + ", ".join(self.aws_versions))
         verb = "Replaced the IAM of" if self.replaced else "Imported"
-        return f"{verb} account {self.account_id}: {made}; adjusted: {'; '.join(adjusted) or 'nothing'}."
+        line = f"{verb} account {self.account_id}: {made}; adjusted: {'; '.join(adjusted) or 'nothing'}."
+        if self.providers_missing:  # not an adjustment: the file format has no providers
+            line += (f" Trust policies name identity providers the file cannot hold; register them with "
+                     f"'iamctl account idp create-saml|create-oidc': {', '.join(self.providers_missing)}.")
+        return line
 
 
 def import_files(
@@ -127,8 +132,9 @@ class _Builder:
         self.account = Account(id=details.account_id, created=now_iso())
         if self.existed:  # identity providers are not in the file: trust policies may name the kept ones
             old = data.accounts[details.account_id]
-            self.account.oidc_providers = old.oidc_providers
-            self.account.saml_providers = old.saml_providers
+            self.account.oidc_providers = dict(old.oidc_providers)
+            self.account.saml_providers = dict(old.saml_providers)
+        self.stand_ins: list[str] = []  # providers trust policies name that the account lacks
         self.report = Report(details.account_id)
         self.ids: set[str] = set()
 
@@ -150,6 +156,10 @@ class _Builder:
         for entry in d.roles:
             self._instance_profiles(entry)
         self._check_trusts()
+        for arn in self.stand_ins:
+            kind, _, key = arn.split(":", 5)[5].partition("/")
+            (self.account.oidc_providers if kind == "oidc-provider" else self.account.saml_providers).pop(key)
+        self.report.providers_missing = list(self.stand_ins)
         a = self.account
         self.report.created = {
             "users": len(a.users), "groups": len(a.groups), "roles": len(a.roles),
@@ -395,6 +405,7 @@ class _Builder:
         path = self._field(entry, "Path", where, "/")
         extras = self._role_extras(entry, name)
         trust = self._document(entry.get("AssumeRolePolicyDocument"), f"{where}, trust policy")
+        self._stand_in_providers(trust)
         attached = self._attached(entry, where)
         boundary = self._boundary(entry, where)
         inline = self._inline(entry, "RolePolicyList", where)
@@ -437,6 +448,33 @@ class _Builder:
                     instance_profiles.add_role(self.account, name, member)
             created.id = self._unique_id("instance-profile", profile.get("InstanceProfileId"))
             created.created = self._date(profile.get("CreateDate"), where)
+
+    def _stand_in_providers(self, trust: str) -> None:
+        """GetAccountAuthorizationDetails does not list identity providers, yet roles trust
+        them (every IAM Identity Center role trusts a SAML provider). A provider the
+        account lacks gets a stand-in while trust policies are checked, and the report
+        says to register it; the stand-ins never reach the store."""
+        import json
+
+        try:
+            statements = json.loads(trust).get("Statement", [])
+        except (ValueError, AttributeError):
+            return  # the trust check reports it
+        prefix = f"arn:aws:iam::{self.account.id}:"
+        for st in statements if isinstance(statements, list) else [statements]:
+            federated = (st.get("Principal") or {}).get("Federated") if isinstance(st, dict) else None
+            federated = federated if isinstance(federated, list) else [federated]
+            for arn in federated:
+                if not isinstance(arn, str) or not arn.startswith(prefix) or arn in self.stand_ins:
+                    continue
+                kind, _, key = arn[len(prefix):].partition("/")
+                if kind == "oidc-provider" and key and key not in self.account.oidc_providers:
+                    self.account.oidc_providers[key] = OidcProvider(url=key, created=now_iso())
+                elif kind == "saml-provider" and key and key not in self.account.saml_providers:
+                    self.account.saml_providers[key] = SamlProvider(name=key, created=now_iso(), metadata="")
+                else:
+                    continue
+                self.stand_ins.append(arn)
 
     def _check_trusts(self) -> None:
         """IAM checks the principals of a trust policy when it is saved: now that every
