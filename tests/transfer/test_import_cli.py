@@ -331,3 +331,30 @@ def test_pages_need_the_last_one(cli, write_file):
 
 def test_good_file_is_not_changed_by_the_tests():
     assert good() == copy.deepcopy(good())
+
+
+def test_the_aws_cli_fixture_through_the_cli(cli):
+    data = Path(__file__).resolve().parent.parent / "data" / "import"
+    result = cli("account", "import", str(data / "moto_cli_page1.json"), str(data / "moto_cli_page2.json"))
+    assert result.code == 0, result.err
+    assert result.err == (
+        "Imported account 123456789012: 3 users, 2 groups, 2 roles, 1 instance profiles, 2 customer managed "
+        "policies (4 versions), 0 AWS managed policies; adjusted: 7 unique IDs that were not AWS-shaped got new "
+        "ones; 2 managed policies without PolicyName named from their ARN.\n")
+
+
+def test_trusted_identity_providers_kept_by_replace_are_not_named(cli, write_file, tmp_path):
+    saml_role = role("sso", trust={"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": arn("saml-provider", "Okta")},
+        "Action": "sts:AssumeRoleWithSAML"}]})
+    file = write_file(details(roles=[saml_role]))
+    first = cli("account", "import", file)
+    assert first.code == 0 and first.err.rstrip().endswith(f"{arn('saml-provider', 'Okta')}.")
+    assert cli("account", "idp", "list", "--output", "json").json().get("SAMLProviderList", []) == []
+    metadata = tmp_path / "okta.xml"
+    metadata.write_text('<md:EntityDescriptor entityID="https://okta.example.com">' + " " * 1000
+                        + "</md:EntityDescriptor>")
+    assert cli("account", "idp", "create-saml", "Okta", "--metadata", str(metadata)).code == 0
+    again = cli("account", "import", file, "--replace")
+    assert again.code == 0 and "identity providers" not in again.err
+    assert cli("account", "idp", "get", "Okta").code == 0  # kept

@@ -291,7 +291,8 @@ class _Builder:
             policy = policies.create_policy(self.account, name, versions[default][0], path=path,
                                             description=description)
             for vid, (text, _, _) in versions.items():
-                policies.check_document(text, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=f"{name} {vid}")
+                if vid != default:  # create_policy checked the default one
+                    policies.check_document(text, max_size=quotas.MANAGED_POLICY_SIZE, policy_id=f"{name} {vid}")
         self._check_arn(entry, where, "policy", name, path)  # after the name and path checks
         policy.id = self._unique_id("policy", entry.get("PolicyId"))
         policy.created = self._date(entry.get("CreateDate"), where)
