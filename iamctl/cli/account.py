@@ -173,6 +173,10 @@ def export(
 
         doc = shapes_authorization.authorization_details(account)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "cloudformation":
+        note = cloudformation.deploy_note(doc, len(text.encode()))
+        if note:
+            info(note)
     if file is None or file == "-":
         emit_file(text)
         return

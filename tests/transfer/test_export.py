@@ -197,3 +197,23 @@ def test_bad_format_and_unwritable_file(cli, account):
     assert bad.code == 2 and bad.out == "" and bad.err.count("\n") == 1 and "'yaml'" in bad.err
     nowhere = cli("account", "export", "--format", "terraform", "--file", "/nonexistent/dir/x.tf.json")
     assert nowhere.code == 2 and nowhere.err.startswith("iamctl: UnwritableFile: Cannot write /nonexistent")
+
+
+def test_cloudformation_says_when_a_template_is_beyond_one_stack():
+    from iamctl.core.model import Account, User
+    from iamctl.core.transfer import cloudformation
+
+    account = Account(id=ACCOUNT, created="2024-01-01T00:00:00Z")
+    template = cloudformation.template(account)
+    assert cloudformation.deploy_note(template, 1000) is None
+    assert "--s3-bucket" in cloudformation.deploy_note(template, 60_000)
+    for i in range(501):
+        account.users[f"u{i}"] = User(name=f"u{i}", id=f"AIDA{i:017d}", created="2024-01-01T00:00:00Z")
+    template = cloudformation.template(account)
+    note = cloudformation.deploy_note(template, 90_000)
+    assert note.startswith("This template declares 501 resources") and "split the account" in note
+
+
+def test_export_to_stdout_says_nothing_on_stderr_for_a_small_account(cli, rich):
+    result = cli("account", "export", "--format", "cloudformation")
+    assert result.code == 0 and result.err == ""

@@ -92,8 +92,8 @@ def test_import_into_no_store_creates_it(cli, write_file, store_path):
     (shape,) = result.json()["Accounts"]
     assert shape["Id"] == ACCOUNT and shape["Alias"] == "prod"
     assert result.err.count("\n") == 1
-    assert result.err.startswith(f"Imported account {ACCOUNT}: 1 users, 1 groups, 1 roles, 1 instance profiles, "
-                                 "1 customer managed policies (2 versions), 0 AWS managed policies; adjusted: nothing.")
+    assert result.err.startswith(f"Imported account {ACCOUNT}: 1 user, 1 group, 1 role, 1 instance profile, "
+                                 "1 customer managed policy (2 versions), 0 AWS managed policies; adjusted: nothing.")
     assert store_path.stat().st_mode & 0o777 == 0o600
     got = cli("user", "get", "alice", "--output", "json").json()
     assert got["User"]["UserId"] == "AIDAALICEXXXXXXXXXXXX"  # AWS-shaped IDs are kept
@@ -212,7 +212,11 @@ def test_ids_that_are_not_aws_shaped_get_new_ones(cli, write_file):
     file["UserDetailList"][0]["UserId"] = "1utb1f6glby8yep70zbq"  # moto's
     del file["GroupDetailList"][0]["GroupId"]
     result = cli("account", "import", write_file(file))
-    assert result.code == 0 and "adjusted: 2 unique IDs that were not AWS-shaped got new ones." in result.err
+    assert result.code == 0 and "adjusted: 2 unique IDs replaced (not AWS-shaped)." in result.err
+    one = good()
+    one["UserDetailList"][0]["UserId"] = "lowercase"
+    replaced = cli("account", "import", write_file(one), "--replace")
+    assert "adjusted: 1 unique ID replaced (not AWS-shaped)." in replaced.err
     user_id = cli("user", "get", "alice", "--output", "json").json()["User"]["UserId"]
     assert user_id.startswith("AIDA") and len(user_id) == 21
 
@@ -338,9 +342,19 @@ def test_the_aws_cli_fixture_through_the_cli(cli):
     result = cli("account", "import", str(data / "moto_cli_page1.json"), str(data / "moto_cli_page2.json"))
     assert result.code == 0, result.err
     assert result.err == (
-        "Imported account 123456789012: 3 users, 2 groups, 2 roles, 1 instance profiles, 2 customer managed "
-        "policies (4 versions), 0 AWS managed policies; adjusted: 7 unique IDs that were not AWS-shaped got new "
-        "ones; 2 managed policies without PolicyName named from their ARN.\n")
+        "Imported account 123456789012: 3 users, 2 groups, 2 roles, 1 instance profile, 2 customer managed "
+        "policies (4 versions), 0 AWS managed policies; adjusted: 7 unique IDs replaced (not "
+        "AWS-shaped); 2 managed policies without PolicyName named from the ARN.\n")
+
+
+def test_quotas_of_create_apply(cli, write_file, monkeypatch):
+    from iamctl.core.service import quotas
+
+    monkeypatch.setattr(quotas, "USERS_PER_ACCOUNT", 2)
+    result = cli("account", "import", write_file(details(users=[user("a"), user("b"), user("c")])))
+    assert (result.code, result.out) == (3, "")
+    assert result.err.endswith(": user c: Cannot exceed quota for UsersPerAccount: 2\n")
+    assert result.err.startswith("iamctl: LimitExceeded: ")
 
 
 def test_trusted_identity_providers_kept_by_replace_are_not_named(cli, write_file, tmp_path):

@@ -82,6 +82,26 @@ def template(account: Account) -> dict[str, Any]:
     }
 
 
+# CloudFormation's quotas ("Understand CloudFormation quotas"): resources declared in one
+# template, and the size of a template body uploaded to S3 / sent in the request itself.
+MAX_RESOURCES = 500
+MAX_TEMPLATE_BYTES = 1_000_000
+MAX_INLINE_TEMPLATE_BYTES = 51_200
+
+
+def deploy_note(template: dict[str, Any], size: int) -> str | None:
+    """One line for stderr when the template is beyond what one stack or one request takes."""
+    count = len(template["Resources"])
+    if count > MAX_RESOURCES or size > MAX_TEMPLATE_BYTES:
+        return (f"This template declares {count} resources in {size:,} bytes; one CloudFormation stack takes at "
+                f"most {MAX_RESOURCES} resources and {MAX_TEMPLATE_BYTES:,} bytes: split the account across stacks "
+                "or deploy it with Terraform.")
+    if size > MAX_INLINE_TEMPLATE_BYTES:
+        return (f"This template is {size:,} bytes, more than the {MAX_INLINE_TEMPLATE_BYTES:,} a request can carry: "
+                "give 'aws cloudformation deploy' an --s3-bucket to upload it to.")
+    return None
+
+
 def _sorted(collection: Any) -> list[Any]:
     return [collection[k] for k in sorted(collection)]
 

@@ -42,16 +42,17 @@ class Report:
 
     def summary(self) -> str:
         c = self.created
-        made = (f"{c['users']} users, {c['groups']} groups, {c['roles']} roles, {c['profiles']} instance profiles, "
-                f"{c['policies']} customer managed policies ({c['versions']} versions), "
-                f"{c['aws']} AWS managed policies")
+        made = ", ".join([_count(c["users"], "user"), _count(c["groups"], "group"), _count(c["roles"], "role"),
+                          _count(c["profiles"], "instance profile"),
+                          f"{_count(c['policies'], 'customer managed policy')} ({_count(c['versions'], 'version')})",
+                          _count(c["aws"], "AWS managed policy")])
         adjusted = []
         if self.new_ids:
-            adjusted.append(f"{len(self.new_ids)} unique IDs that were not AWS-shaped got new ones")
+            adjusted.append(f"{_count(len(self.new_ids), 'unique ID')} replaced (not AWS-shaped)")
         if self.named_from_arn:
-            adjusted.append(f"{self.named_from_arn} managed policies without PolicyName named from their ARN")
+            adjusted.append(f"{_count(self.named_from_arn, 'managed policy')} without PolicyName named from the ARN")
         if self.dates_added:
-            adjusted.append(f"{self.dates_added} entities without CreateDate dated now")
+            adjusted.append(f"{_count(self.dates_added, 'entity')} without CreateDate dated now")
         if self.aws_versions:
             adjusted.append("the file's version wins over the shipped one for AWS managed "
                             + ", ".join(self.aws_versions))
@@ -61,6 +62,11 @@ class Report:
             line += (f" Trust policies name identity providers the file cannot hold; register them with "
                      f"'iamctl account idp create-saml|create-oidc': {', '.join(self.providers_missing)}.")
         return line
+
+
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def import_files(
