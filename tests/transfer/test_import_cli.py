@@ -372,3 +372,36 @@ def test_trusted_identity_providers_kept_by_replace_are_not_named(cli, write_fil
     again = cli("account", "import", file, "--replace")
     assert again.code == 0 and "identity providers" not in again.err
     assert cli("account", "idp", "get", "Okta").code == 0  # kept
+
+
+def test_documents_without_version_keep_their_meaning(cli, write_file):
+    """AWS holds documents written without Version (read as 2008-10-17, where ${...} is no
+    policy variable); iamctl says their Version for them, and counts it."""
+    old = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/${aws:username}"}]}
+    file = good()
+    file["UserDetailList"][0]["UserPolicyList"] = [{"PolicyName": "old", "PolicyDocument": old}]
+    result = cli("account", "import", write_file(file))
+    assert result.code == 0, result.err
+    assert 'adjusted: 1 policy document without Version given the "2008-10-17" AWS reads them as.' in result.err
+    got = cli("user", "get-policy", "alice", "old", "--output", "json").json()["PolicyDocument"]
+    assert got == {"Version": "2008-10-17", **old}
+    # the literal resource matches, the variable is not expanded
+    literal = "arn:aws:s3:::b/${aws:username}"
+    assert cli("simulate", "principal", "alice", "--action", "s3:PutObject", "--resource", literal).code == 0
+    assert cli("simulate", "principal", "alice", "--action", "s3:PutObject", "--resource",
+               "arn:aws:s3:::b/alice").code == 1
+
+
+def test_replace_ends_the_sessions_of_roles_that_are_gone(cli, write_file):
+    file = write_file(good())
+    assert cli("account", "import", file).code == 0
+    assert cli("role", "create", "ops", "--trust-principal", arn("user", "alice")).code == 0
+    assert cli("role", "attach-policy", "ops", "ReadOnlyAccess").code == 0
+    assumed = cli("role", "assume", "ops", "--as", "alice", "--session-name", "s1")
+    assert assumed.code == 0, assumed.err
+    assert len(cli("role", "sessions", "--output", "json").json()["Sessions"]) == 1
+    result = cli("account", "import", file, "--replace")
+    assert result.code == 0, result.err
+    assert cli("role", "get", "ops").code == 3
+    assert cli("role", "sessions", "--output", "json").json()["Sessions"] == []
+    assert cli("account", "authorization-details").code == 0  # the store reads back clean

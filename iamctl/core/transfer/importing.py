@@ -36,6 +36,7 @@ class Report:
     new_ids: dict[str, str] = field(default_factory=dict)  # the file's ID → the AWS-shaped one given
     named_from_arn: int = 0  # managed policies without PolicyName (named from their ARN)
     dates_added: int = 0  # entities without CreateDate (given the import's time)
+    versions_added: int = 0  # documents without Version (given the 2008-10-17 AWS reads them as)
     aws_versions: list[str] = field(default_factory=list)  # "ReadOnlyAccess v183 (shipped: v182)"
     replaced: bool = False
     providers_missing: list[str] = field(default_factory=list)  # named by trust policies, not in the store
@@ -53,6 +54,9 @@ class Report:
             adjusted.append(f"{_count(self.named_from_arn, 'managed policy')} without PolicyName named from the ARN")
         if self.dates_added:
             adjusted.append(f"{_count(self.dates_added, 'entity')} without CreateDate dated now")
+        if self.versions_added:
+            adjusted.append(f"{_count(self.versions_added, 'policy document')} without Version given the "
+                            '"2008-10-17" AWS reads them as')
         if self.aws_versions:
             adjusted.append("the file's version wins over the shipped one for AWS managed "
                             + ", ".join(self.aws_versions))
@@ -233,7 +237,24 @@ class _Builder:
         text = document_text(value)
         if text is None:
             raise invalid_input(f"{where}: the policy document is neither a JSON object nor URL-encoded JSON text.")
-        return text
+        return self._versioned(text)
+
+    def _versioned(self, text: str) -> str:
+        """AWS keeps documents written without Version and reads them as the 2008-10-17
+        language; iamctl wants every new document to say its language. Saying it for
+        them changes nothing in what they mean, and the report counts them."""
+        import json
+
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return text  # the document check says what is wrong with it
+        if not isinstance(doc, dict) or "Version" in doc:
+            return text
+        from iamctl.core.policy.document import DEFAULT_VERSION
+
+        self.report.versions_added += 1
+        return json.dumps({"Version": DEFAULT_VERSION, **doc}, indent=4)
 
     def _no_duplicates(self) -> None:
         """Names are unique regardless of case in IAM; the same entity twice is a broken file."""
