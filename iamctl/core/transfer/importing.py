@@ -264,7 +264,9 @@ class _Builder:
             seen: dict[str, dict[str, Any]] = {}
             for entry in entries:
                 name = entry.get(key)
-                folded = name.casefold() if isinstance(name, str) else name
+                if not isinstance(name, str):
+                    continue  # the entity's own checks name what is wrong
+                folded = name.casefold()
                 if folded in seen:
                     first = source_of(seen[folded])
                     raise already_exists(f"{source_of(entry)}: {kind} {name} is in the file(s) twice "
@@ -309,6 +311,8 @@ class _Builder:
         if name is None:  # moto leaves it out; AWS's ARN ends with it
             name = arn.rsplit("/", 1)[-1]
             self.report.named_from_arn += 1
+        if not isinstance(name, str):
+            raise invalid_input(f"{source_of(entry)}: policy {arn}: PolicyName must be a str, not {name!r}.")
         where = self._where(entry, "policy", name)
         path = self._field(entry, "Path", where, "/")
         versions = self._versions(entry, where)
@@ -421,8 +425,10 @@ class _Builder:
     def _role_extras(self, entry: dict[str, Any], name: str) -> dict[str, Any]:
         """Description and MaxSessionDuration: RoleDetail leaves them out, but the copy of
         the role inside each of its instance profiles has them (GetRole's shape)."""
-        for profile in entry.get("InstanceProfileList") or []:
-            for copy in (profile.get("Roles") or []) if isinstance(profile, dict) else []:
+        profiles = entry.get("InstanceProfileList")
+        for profile in profiles if isinstance(profiles, list) else []:
+            copies = profile.get("Roles") if isinstance(profile, dict) else None
+            for copy in copies if isinstance(copies, list) else []:
                 if isinstance(copy, dict) and copy.get("RoleName") == name:
                     return {**copy, **{k: entry[k] for k in ("Description", "MaxSessionDuration") if k in entry}}
         return entry
@@ -450,19 +456,21 @@ class _Builder:
         self._check_arn(entry, where, "role", name, path)  # after the name and path checks
         role.id = self._unique_id("role", entry.get("RoleId"))
         role.created = self._date(entry.get("CreateDate"), where)
-        last_used = (entry.get("RoleLastUsed") or {}).get("LastUsedDate")
+        last_used = (self._field(entry, "RoleLastUsed", where, {}, dict) or {}).get("LastUsedDate")
         if last_used is not None:
             role.last_used = self._date(last_used, where, "RoleLastUsed.LastUsedDate")
 
     def _instance_profiles(self, entry: dict[str, Any]) -> None:
         role_name = entry["RoleName"]
         for profile in self._field(entry, "InstanceProfileList", self._where(entry, "role", role_name), [], list):
+            if not isinstance(profile, dict):
+                raise invalid_input(f"{self._where(entry, 'role', role_name)}: an instance profile must be an object.")
             name = self._name(profile, "InstanceProfileName", "instance profile")
             where = f"{source_of(entry)}: instance profile {name}"
             path = self._field(profile, "Path", where, "/")
             members = [r.get("RoleName") for r in self._field(profile, "Roles", where, [], list) if isinstance(r, dict)]
             for member in members:
-                if member not in self.account.roles:
+                if not isinstance(member, str) or member not in self.account.roles:
                     raise no_such_entity(f"{where} holds role {member}, which is not in the file.")
             existing = self.account.instance_profiles.get(name)
             if existing is not None:  # listed under its role again: must say the same
@@ -490,7 +498,8 @@ class _Builder:
             return  # the trust check reports it
         prefix = f"arn:aws:iam::{self.account.id}:"
         for st in statements if isinstance(statements, list) else [statements]:
-            federated = (st.get("Principal") or {}).get("Federated") if isinstance(st, dict) else None
+            principal = st.get("Principal") if isinstance(st, dict) else None
+            federated = principal.get("Federated") if isinstance(principal, dict) else None
             federated = federated if isinstance(federated, list) else [federated]
             for arn in federated:
                 if not isinstance(arn, str) or not arn.startswith(prefix) or arn in self.stand_ins:
