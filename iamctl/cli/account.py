@@ -105,7 +105,8 @@ def import_(
 
     Every name rule and quota of a create applies; nothing is written unless the whole
     import is valid. One line on stderr says what was created and what was adjusted.
-    Example: aws iam get-account-authorization-details > prod.json && iamctl account import prod.json --alias prod
+    Make the file with 'aws iam get-account-authorization-details > prod.json'.
+    Example: iamctl account import prod.json --alias prod
     """
     from iamctl.cli.common import read_document, store
     from iamctl.core.errors import UsageError

@@ -15,7 +15,7 @@ MOTO_OMITS = {"PolicyName", "PolicyId", "PermissionsBoundaryUsageCount"}
 # moto's copy of a role inside an instance profile carries GetRole's extras; AWS's Role in
 # InstanceProfile (and iamctl's) does not.
 NESTED_ROLE_EXTRAS = {"PermissionsBoundary", "Tags", "RoleLastUsed"}
-SUMMARY = re.compile(r"adjusted: (\d+) unique IDs? replaced \(not AWS-shaped\)")
+SUMMARY = re.compile(r"adjusted: (\d+) unique IDs? replaced \(not AWS-shaped, or missing\)")
 
 
 def _empty(value: Any) -> bool:

@@ -212,11 +212,11 @@ def test_ids_that_are_not_aws_shaped_get_new_ones(cli, write_file):
     file["UserDetailList"][0]["UserId"] = "1utb1f6glby8yep70zbq"  # moto's
     del file["GroupDetailList"][0]["GroupId"]
     result = cli("account", "import", write_file(file))
-    assert result.code == 0 and "adjusted: 2 unique IDs replaced (not AWS-shaped)." in result.err
+    assert result.code == 0 and "adjusted: 2 unique IDs replaced (not AWS-shaped, or missing)." in result.err
     one = good()
     one["UserDetailList"][0]["UserId"] = "lowercase"
     replaced = cli("account", "import", write_file(one), "--replace")
-    assert "adjusted: 1 unique ID replaced (not AWS-shaped)." in replaced.err
+    assert "adjusted: 1 unique ID replaced (not AWS-shaped, or missing)." in replaced.err
     user_id = cli("user", "get", "alice", "--output", "json").json()["User"]["UserId"]
     assert user_id.startswith("AIDA") and len(user_id) == 21
 
@@ -343,8 +343,8 @@ def test_the_aws_cli_fixture_through_the_cli(cli):
     assert result.code == 0, result.err
     assert result.err == (
         "Imported account 123456789012: 3 users, 2 groups, 2 roles, 1 instance profile, 2 customer managed "
-        "policies (4 versions), 0 AWS managed policies; adjusted: 7 unique IDs replaced (not "
-        "AWS-shaped); 2 managed policies without PolicyName named from the ARN.\n")
+        "policies (4 versions), 0 AWS managed policies; adjusted: 8 unique IDs replaced (not "
+        "AWS-shaped, or missing); 2 managed policies without PolicyName named from the ARN.\n")
 
 
 def test_quotas_of_create_apply(cli, write_file, monkeypatch):

@@ -34,6 +34,7 @@ class Report:
     account_id: str
     created: dict[str, int] = field(default_factory=dict)
     new_ids: dict[str, str] = field(default_factory=dict)  # the file's ID → the AWS-shaped one given
+    ids_replaced: int = 0  # IDs not AWS-shaped, taken twice or missing, given new ones
     named_from_arn: int = 0  # managed policies without PolicyName (named from their ARN)
     dates_added: int = 0  # entities without CreateDate (given the import's time)
     versions_added: int = 0  # documents without Version (given the 2008-10-17 AWS reads them as)
@@ -48,8 +49,8 @@ class Report:
                           f"{_count(c['policies'], 'customer managed policy')} ({_count(c['versions'], 'version')})",
                           _count(c["aws"], "AWS managed policy")])
         adjusted = []
-        if self.new_ids:
-            adjusted.append(f"{_count(len(self.new_ids), 'unique ID')} replaced (not AWS-shaped)")
+        if self.ids_replaced:
+            adjusted.append(f"{_count(self.ids_replaced, 'unique ID')} replaced (not AWS-shaped, or missing)")
         if self.named_from_arn:
             adjusted.append(f"{_count(self.named_from_arn, 'managed policy')} without PolicyName named from the ARN")
         if self.dates_added:
@@ -203,7 +204,9 @@ class _Builder:
             return value
         new = new_unique_id(kind)
         self.ids.add(new)
-        self.report.new_ids[str(value)] = new
+        self.report.ids_replaced += 1
+        if isinstance(value, str):
+            self.report.new_ids[value] = new
         return new
 
     def _date(self, value: Any, where: str, key: str = "CreateDate") -> str:
