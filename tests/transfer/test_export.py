@@ -161,6 +161,16 @@ def test_terraform_structure(cli, rich):
     assert found
     for kind, name, _ in found:
         assert name in resources[kind], (kind, name)
+    # every entity of the account is there
+    details = json.loads(cli("account", "authorization-details", "--output", "json").out)
+    assert len(resources["aws_iam_user"]) == len(details["UserDetailList"])
+    assert len(resources["aws_iam_group"]) == len(details["GroupDetailList"])
+    assert len(resources["aws_iam_role"]) == len(details["RoleDetailList"])
+    local = [p for p in details["Policies"] if ":aws:policy/" not in p["Arn"]]
+    assert len(resources["aws_iam_policy"]) == len(local)
+    attachments = sum(len(e["AttachedManagedPolicies"]) for key in ("UserDetailList", "GroupDetailList",
+                                                                     "RoleDetailList") for e in details[key])
+    assert attachments == sum(len(resources[f"aws_iam_{k}_policy_attachment"]) for k in ("user", "group", "role"))
     membership = resources["aws_iam_user_group_membership"]["alice"]
     assert membership == {"user": "${aws_iam_user.alice.name}", "groups": ["${aws_iam_group.devs.name}"]}
     attachment = resources["aws_iam_user_policy_attachment"]["alice_Mine"]

@@ -201,6 +201,11 @@ def test_aws_managed_version_from_the_file_wins_and_is_reported(cli, write_file)
     listed = cli("account", "authorization-details", "--output", "json").json()["Policies"]
     ro = next(p for p in listed if p["PolicyName"] == "ReadOnlyAccess")
     assert ro["PolicyVersionList"][0]["Document"] == doc and ro["UpdateDate"] == "2030-01-01T00:00:00Z"
+    # exported as authorization details and imported again, the account keeps that version
+    exported = cli("account", "export", "--format", "authorization-details")
+    again = cli("account", "import", "-", "--replace", stdin=exported.out)
+    assert again.code == 0 and "AWS managed ReadOnlyAccess v999" in again.err
+    assert cli("policy", "get", "ReadOnlyAccess", "--output", "json").json()["Policy"]["DefaultVersionId"] == "v999"
     # other accounts still see the shipped version
     assert cli("account", "create", "--account-id", "210987654321").code == 0
     shipped = cli("--account", "210987654321", "policy", "get", "ReadOnlyAccess", "--output", "json").json()
