@@ -18,7 +18,7 @@ _iamctl_words() {
     local words=""
     case "$1" in
         "") words="account billing group init key policy role simulate user whoami" ;;
-        "account") words="alias authorization-details create credential-report delete get idp list password-policy root signin-url status summary use" ;;
+        "account") words="alias authorization-details create credential-report delete export get idp import list password-policy root signin-url status summary use" ;;
         "account alias") words="delete get set" ;;
         "account alias delete") words="--store --account --output --query --no-color" ;;
         "account alias get") words="--store --account --output --query --no-color" ;;
@@ -27,6 +27,7 @@ _iamctl_words() {
         "account create") words="--account-id --alias --name --email --store --account --output --query --no-color" ;;
         "account credential-report") words="--file --at --store --account --output --query --no-color" ;;
         "account delete") words="--force --store --account --output --query --no-color" ;;
+        "account export") words="--format --file --store --account --output --query --no-color" ;;
         "account get") words="--store --account --output --query --no-color" ;;
         "account idp") words="create-oidc create-saml delete get list" ;;
         "account idp create-oidc") words="--client-id --thumbprint --tag --store --account --output --query --no-color" ;;
@@ -34,6 +35,7 @@ _iamctl_words() {
         "account idp delete") words="--store --account --output --query --no-color" ;;
         "account idp get") words="--store --account --output --query --no-color" ;;
         "account idp list") words="--store --account --output --query --no-color" ;;
+        "account import") words="--account-id --alias --replace --store --account --output --query --no-color" ;;
         "account list") words="--store --account --output --query --no-color" ;;
         "account password-policy") words="delete get set" ;;
         "account password-policy delete") words="--store --account --output --query --no-color" ;;

@@ -21,6 +21,7 @@ _WHERE: dict[str, str] = {
     "Group": "iam",
     "PolicyVersion": "iam",
     "CustomerPolicy": "iam",
+    "AwsPolicyOverride": "iam",
     "AccessKey": "credentials",
     "LoginProfile": "credentials",
     "MfaDevice": "credentials",
@@ -46,6 +47,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AccessKey",
     "Account",
+    "AwsPolicyOverride",
     "BillingData",
     "BillingPrefs",
     "CustomerPolicy",
@@ -85,7 +87,7 @@ if TYPE_CHECKING:
         UsageRecord,
     )
     from iamctl.core.model.credentials import AccessKey, LoginProfile, MfaDevice, PasswordPolicy, RootUser
-    from iamctl.core.model.iam import CustomerPolicy, Group, PolicyVersion, User
+    from iamctl.core.model.iam import AwsPolicyOverride, CustomerPolicy, Group, PolicyVersion, User
     from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from iamctl.core.model.billing import BillingData, BillingPrefs, Handshake, Organization, UsageRecord
     from iamctl.core.model.credentials import PasswordPolicy, RootUser
-    from iamctl.core.model.iam import CustomerPolicy, Group, User
+    from iamctl.core.model.iam import AwsPolicyOverride, CustomerPolicy, Group, User
     from iamctl.core.model.roles import InstanceProfile, OidcProvider, Role, SamlProvider, Session
 
 SCHEMA_VERSION = 1
@@ -41,6 +41,8 @@ class Account:
     oidc_providers: dict[str, OidcProvider] = field(default_factory=dict, metadata=BLOCKS)
     saml_providers: dict[str, SamlProvider] = field(default_factory=dict, metadata=BLOCKS)
     sessions: dict[str, Session] = field(default_factory=dict, metadata=BLOCKS)  # by access key ID
+    # AWS managed policies whose imported version differs from the shipped one, by name
+    aws_policies: dict[str, AwsPolicyOverride] = field(default_factory=dict, metadata=BLOCKS)
 
 
 @dataclass

@@ -78,3 +78,14 @@ class CustomerPolicy:
     @property
     def document(self) -> str:
         return self.versions[self.default_version].document
+
+
+@dataclass
+class AwsPolicyOverride:
+    """An AWS managed policy as an imported account had it, where its default version
+    differs from the one iamctl ships: for that account, this version is the policy."""
+
+    name: str = field(metadata={"from_key": True})  # AWS managed names are unique across paths
+    version_id: str
+    document: str  # JSON text
+    updated: str | None = None  # when AWS made this version (the policy's UpdateDate)

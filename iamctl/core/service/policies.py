@@ -71,7 +71,7 @@ def resolve(account: Account, ref: str) -> PolicyRef:
 def lookup(account: Account, ref: str) -> PolicyRef | None:
     if ref.startswith("arn:"):
         if managed.is_aws_policy_ref(ref):
-            return _aws(managed.get(ref))
+            return _aws(managed.get(ref), account)
         try:
             parts = parse_arn(ref)
         except IamError:
@@ -86,13 +86,26 @@ def lookup(account: Account, ref: str) -> PolicyRef | None:
     policy = find(account.policies, ref)
     if policy is not None:
         return _customer(account, policy)
-    return _aws(managed.get(ref))
+    return _aws(managed.get(ref), account)
 
 
-def _aws(policy: managed.ManagedPolicy | None) -> PolicyRef | None:
+def _aws(policy: managed.ManagedPolicy | None, account: Account) -> PolicyRef | None:
     if policy is None:
         return None
+    policy = with_override(account, policy)
     return PolicyRef(policy.arn, policy.name, policy.path, policy.document, aws=policy)
+
+
+def with_override(account: Account, policy: managed.ManagedPolicy) -> managed.ManagedPolicy:
+    """The AWS managed policy as *account* has it: an imported account keeps the version
+    its file had where that differs from the shipped one (account.aws_policies)."""
+    override = getattr(account, "aws_policies", {}).get(policy.name)
+    if override is None:
+        return policy
+    from dataclasses import replace
+
+    return replace(policy, default_version_id=override.version_id, document=override.document,
+                   update_date=override.updated or policy.update_date)
 
 
 def _customer(account: Account, policy: CustomerPolicy) -> PolicyRef:
@@ -354,9 +367,10 @@ def list_refs(
     if scope in ("All", "AWS"):
         if counts is not None:
             used = {arn for arn, n in counts.attached.items() if n} | {arn for arn, n in counts.boundary.items() if n}
-            refs += [r for arn in sorted(used) if managed.is_aws_policy_ref(arn) and (r := _aws(managed.get(arn)))]
+            refs += [r for arn in sorted(used)
+                     if managed.is_aws_policy_ref(arn) and (r := _aws(managed.get(arn), account))]
         else:
-            refs += [_aws(p) for p in managed.iter_all()]  # type: ignore[misc]
+            refs += [_aws(p, account) for p in managed.iter_all()]  # type: ignore[misc]
     refs = [r for r in refs if r.path.startswith(path_prefix)]
     if counts is not None:
         refs = [r for r in refs if any(counts.of(r.arn))]
