@@ -144,7 +144,7 @@ def credential_report(
     if file is not None and file != "-":
         _write_private(file, text)
         info(f"Wrote the credential report to {file}.")
-    elif current().output_format() == "json":
+    elif current().output_format() in ("json", "yaml"):
         emit(get_credential_report_json(text, iso(clock.now(at))))
     else:
         emit_file(text)

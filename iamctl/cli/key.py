@@ -6,6 +6,7 @@ import typer
 
 from iamctl.cli import clock
 from iamctl.cli.common import emit, emit_file, info, read_account, write_account, write_store_account
+from iamctl.cli.paging import paginated
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.service import access_keys
 
@@ -53,6 +54,7 @@ def create(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str 
 
 
 @app.command("list")
+@paginated("AccessKeyMetadata")
 def list_(user: str = typer.Argument(None, metavar="[USER]", help="Default: every user in the account.")) -> None:
     """List access keys without their secrets (aws iam list-access-keys).
 

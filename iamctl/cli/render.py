@@ -1,8 +1,9 @@
-"""The one place that formats results: --query first, then table, json or text.
+"""The one place that formats results: --query first, then table, json, yaml, text or lines.
 
 Commands hand over data in AWS's response shapes (dicts with PascalCase keys). JSON is
-printed as aws-cli prints it. Text is for scripts: one record a line, fields separated
-by tabs, so ``cut``, ``read`` and ``while`` loops work. Tables are for people.
+printed as aws-cli prints it, YAML as aws-cli v2 does, text by aws-cli's text rules
+(cli/aws_text.py), so scripts written for aws-cli carry over. ``lines`` is iamctl 0.2's
+text layout: one record a line, fields in the response's order. Tables are for people.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from typing import Any
 from iamctl.cli.env import Env
 from iamctl.core.errors import UsageError
 
+# Formats that print the JSON shape; the others may show a command's *readable* form.
+AWS_SHAPED = ("json", "yaml", "text")
+
 
 def emit(env: Env, data: Any, readable: Any = None) -> None:
     """Print *data* in the format the user chose.
 
-    *readable*, when given, is what table and text output show instead of *data* (a
+    *readable*, when given, is what table and lines output show instead of *data* (a
     nested document such as an invoice reads better flattened); --query always works on
     *data*, the JSON shape, so a query means the same in every format.
     """
@@ -25,22 +29,57 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
     if fmt == "env":
         raise UsageError(
             "--output env is only for commands that print credentials (role assume, role assume-web-identity); "
-            "use table, json or text.",
+            "use table, json, yaml, text or lines.",
             "InvalidOutput",
         )
+    pages = None
+    if env.paging is not None:
+        data, pages = env.paging.apply(data)
+    if fmt == "text":
+        _aws_text(env, data, pages)
+        return
     if env.query:
         data = _query(env.query, data)
-    elif readable is not None and fmt != "json":
+    elif readable is not None and fmt not in AWS_SHAPED:
         data = readable
     if fmt == "json":
         text = json.dumps(data, indent=4, ensure_ascii=False)
-    elif fmt == "text":
+    elif fmt == "yaml":
+        _yaml(env, data)
+        return
+    elif fmt == "lines":
         text = "\n".join(text_lines(data))
     else:
         _table(env, data)
         return
     if text:
         env.stdout.write(text + "\n")
+
+
+def _aws_text(env: Env, data: Any, pages: Any) -> None:
+    """aws-cli prints a paginated listing page by page, --query applied to each page, then
+    the token to resume from as a NEXTTOKEN row (through the query too, as aws-cli does)."""
+    from iamctl.cli import aws_text
+
+    parts = pages.parts if pages is not None else [data]
+    if pages is not None and pages.next_token:
+        parts = [*parts, {"NextToken": {"NextToken": pages.next_token}}]
+    for part in parts:
+        if env.query:
+            part = _query(env.query, part)
+        env.stdout.write(aws_text.text(part))
+
+
+def _yaml(env: Env, data: Any) -> None:
+    """aws-cli v2's YAML: ruamel.yaml's safe dumper in block style (keys sorted, strings
+    that would read as another type quoted). An empty response prints nothing, as there."""
+    if data == {}:
+        return
+    from ruamel.yaml import YAML
+
+    dumper = YAML(typ="safe")
+    dumper.default_flow_style = False
+    dumper.dump(data, env.stdout)
 
 
 def _query(expression: str, data: Any) -> Any:
@@ -61,7 +100,7 @@ def _one_line(exc: Exception) -> str:
     return f"{first} (column {position + 1})" if isinstance(position, int) else first
 
 
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- lines (iamctl 0.2's text)
 
 
 def _scalar(value: Any) -> str:

@@ -9,6 +9,7 @@ import typer
 
 from iamctl.cli.clock import AT, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
+from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
 from iamctl.core.errors import UsageError
@@ -84,6 +85,7 @@ def create(
 
 
 @app.command("list")
+@paginated("Roles")
 def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only roles whose path starts with this."),
           ) -> None:
     """List roles (aws iam list-roles)."""
@@ -334,6 +336,7 @@ def profile_remove_role(name: str = typer.Argument(..., metavar="PROFILE"), role
 
 
 @profiles_app.command("list")
+@paginated("InstanceProfiles")
 def profile_list(
     path_prefix: str = typer.Option("/", "--path-prefix"),
     role: str = typer.Option(None, "--role", help="Only profiles holding this role."),

@@ -34,12 +34,13 @@ def _now(at: str | None) -> datetime:
 
 
 def _emit_results(results: list[dict]) -> None:
-    """JSON (or --query) gets AWS's shape; a table says why; text is action, resource, decision."""
+    """JSON, YAML, text (or --query) get AWS's shape; a table says why; lines are action,
+    resource, decision."""
     env = current()
     fmt = env.output_format()
-    if fmt == "json" or env.query:
+    if env.wants_aws_shape():
         emit({"EvaluationResults": results})
-    elif fmt == "text":
+    elif fmt == "lines":
         emit({"EvaluationResults": [
             {"Action": r["EvalActionName"], "Resource": r["EvalResourceName"], "Decision": r["EvalDecision"]}
             for r in results
@@ -245,7 +246,7 @@ def run_cases(
     store = _LazyAccount()
     outcomes = [cases.run_case(case, base, store.get, _now) for case in loaded]
     env = current()
-    if env.output_format() == "json" or env.query:
+    if env.wants_aws_shape():
         emit({"Cases": [o.shape() for o in outcomes], "Summary": cases.summary_shape(outcomes)})
     else:
         emit({"Cases": [o.row() for o in outcomes]})

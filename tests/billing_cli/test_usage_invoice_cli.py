@@ -32,7 +32,7 @@ def test_usage_add_and_list(cli, ok, accounts) -> None:
     assert [(r["AccountId"], r["Month"]) for r in every] == [(DEV, "2026-03"), (PAYER, "2026-04")]
     mine = ok("--account", DEV, "billing", "usage", "list", "--output", "json").json()["UsageRecords"]
     assert [r["Id"] for r in mine] == ["u-00000001"]
-    april = ok("billing", "usage", "list", "--month", "2026-04", "--output", "text").out
+    april = ok("billing", "usage", "list", "--month", "2026-04", "--output", "lines").out
     assert april == f"u-00000002\t{PAYER}\t2026-04\tAmazonEC2\tBoxUsage:t3.micro\t720\n"
     bad = cli("billing", "usage", "add", "--service", "AmazonS3", "--usage-type", "X", "--quantity", "-1",
               "--month", "2026-13")
@@ -101,7 +101,7 @@ def test_prices_builtin_and_file(cli, ok, accounts, prices_file) -> None:
         }
     ]
     # --prices also works before the command, anywhere in billing.
-    before = ok("billing", "--prices", str(prices_file), "prices", "--output", "text").out
+    before = ok("billing", "--prices", str(prices_file), "prices", "--output", "lines").out
     assert before.splitlines()[0].startswith("AmazonS3\tTimedStorage\tTB-Mo")
     table = ok("billing", "prices", "--prices", str(prices_file)).out
     assert "100 up to 1; 80 up to 50; 60 up to 500; 40 above" in table
@@ -136,7 +136,7 @@ def test_worked_example_invoice(ok, org, tmp_path, prices_file) -> None:
 def test_invoice_text_and_csv(ok, org, tmp_path, prices_file) -> None:
     _import(ok, tmp_path)
     args = ("billing", "invoice", "--month", "2026-03", "--prices", str(prices_file), "--at", AFTER_MARCH)
-    lines = ok(*args, "--output", "text").out.splitlines()
+    lines = ok(*args, "--output", "lines").out.splitlines()
     assert lines[-3:] == [
         "Total 2026-03\t\tTotal\t\t\t\t\t6720.00",
         "Total 2026-03\t\tWithoutConsolidation\t\t\t\t\t7660.00",

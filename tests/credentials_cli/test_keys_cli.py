@@ -65,8 +65,10 @@ def test_list_one_user_or_all_without_secrets(iam, alice) -> None:
     assert [k["AccessKeyId"] for k in listed] == [a["AccessKeyId"], b["AccessKeyId"]]
     assert list(listed[0]) == ["UserName", "AccessKeyId", "Status", "CreateDate"]
     assert iam("key", "list", "bob").json()["AccessKeyMetadata"][0]["UserName"] == "bob"
-    text = iam("key", "list", output="text").out
-    assert text.splitlines()[0] == f"alice\t{a['AccessKeyId']}\tActive\t{a['CreateDate']}"
+    text = iam("key", "list", output="text").out  # aws-cli's layout: columns sorted by key
+    assert text.splitlines()[0] == f"ACCESSKEYMETADATA\t{a['AccessKeyId']}\t{a['CreateDate']}\tActive\talice"
+    lines = iam("key", "list", output="lines").out
+    assert lines.splitlines()[0] == f"alice\t{a['AccessKeyId']}\tActive\t{a['CreateDate']}"
     assert iam("key", "list", "nobody").code == 3
 
 
