@@ -170,7 +170,9 @@ def custom(
 
 
 def _doc_id(source: str, stdin_name: str) -> str:
-    return stdin_name if source == "-" else Path(source).name
+    from iamctl.cli.common import document_name
+
+    return document_name(source, stdin_name)
 
 
 def _unique_ids(sources: list[str]) -> list[str]:
