@@ -166,7 +166,7 @@ _iamctl_words() {
         "role update-trust") words="--trust --store --account --output -o --query --no-color" ;;
         "simulate") words="custom principal run" ;;
         "simulate custom") words="--policy --boundary --scp --resource-policy --session-policy --principal --action --resource --resource-account --context --at --store --account --output -o --query --no-color" ;;
-        "simulate principal") words="--action --resource --context --resource-policy --resource-account --at --store --account --output -o --query --no-color" ;;
+        "simulate principal") words="--action --resource --context --resource-policy --resource-account --at --profile --store --account --output -o --query --no-color" ;;
         "simulate run") words="--store --account --output -o --query --no-color" ;;
         "user") words="attach-policy create delete delete-boundary delete-policy detach-policy get get-policy groups list list-policies login mfa password put-policy set-boundary tag untag update" ;;
         "user attach-policy") words="--store --account --output -o --query --no-color" ;;
@@ -198,7 +198,7 @@ _iamctl_words() {
         "user tag") words="--store --account --output -o --query --no-color" ;;
         "user untag") words="--store --account --output -o --query --no-color" ;;
         "user update") words="--new-name --new-path --store --account --output -o --query --no-color" ;;
-        "whoami") words="--access-key-id --secret-access-key --secret-stdin --session-token --at --store --account --output -o --query --no-color" ;;
+        "whoami") words="--access-key-id --secret-access-key --secret-stdin --session-token --profile --at --store --account --output -o --query --no-color" ;;
     esac
     echo "$words"
 }

@@ -69,16 +69,20 @@ def _check_stdin_once(sources: list[str | None]) -> None:
 
 @app.command("principal")
 def principal(
-    principal: str = typer.Argument(..., metavar="PRINCIPAL",
+    principal: str = typer.Argument(None, metavar="[PRINCIPAL]",
                                     help="A user (NAME, user/NAME or its ARN), group/NAME, an access key ID "
                                          "(AKIA... or a session's ASIA...), a role session "
-                                         "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN."),
+                                         "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN. "
+                                         "Default: whoever the credentials in the environment or the shared "
+                                         "credentials file belong to (checked as whoami checks them)."),
     action: list[str] = ACTION,
     resource: list[str] = RESOURCE,
     context: list[str] = CONTEXT,
     resource_policy: str = RESOURCE_POLICY,
     resource_account: str = RESOURCE_ACCOUNT,
     at: str = AT,
+    profile: str = typer.Option(None, "--profile", metavar="NAME",
+                                help="With no PRINCIPAL: act as this profile of the shared credentials file."),
 ) -> None:
     """May this principal do this? Decide each action on each resource with the store's policies.
 
@@ -88,8 +92,9 @@ def principal(
     aws:userid, aws:PrincipalArn, aws:PrincipalTag/..., aws:CurrentTime ...), and its
     organization's SCPs and billing-access setting. group/NAME evaluates a group's policies
     as if for a member. An assumed-role ARN with no recorded session is an AWS service's
-    session (an EC2 instance's) when the role trusts that service. Exit 0 when every result
-    is allowed, 1 when any is denied.
+    session (an EC2 instance's) when the role trusts that service. With no PRINCIPAL it
+    simulates whoever the credentials aws-cli would use belong to (see whoami). Exit 0 when
+    every result is allowed, 1 when any is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
@@ -98,6 +103,10 @@ def principal(
 
     now = _now(at)
     overrides = sim.parse_context(context)
+    if principal is None:
+        principal = _caller_key(profile, now)
+    elif profile:
+        raise UsageError("--profile is for simulating as a profile's credentials; give it or a PRINCIPAL.")
     data, account = read_account()
     subject = resolve_principal(account, principal, data=data, now=now)
     if subject.note:
@@ -109,6 +118,16 @@ def principal(
     simulation = sim.subject_simulation(subject, now, overrides, resource_account=resource_account,
                                         resource_policy=policy)
     _finish(sim.run(simulation, action, resource))
+
+
+def _caller_key(profile: str | None, now: datetime) -> str:
+    """The access key ID of the credentials aws-cli would use, once the store accepts them."""
+    from iamctl.cli import aws_credentials
+
+    creds = aws_credentials.find(profile)
+    identity = aws_credentials.verify(creds, now)
+    info(f"Simulating as {identity['Arn']} (credentials from the {creds.source}).")
+    return creds.access_key_id
 
 
 @app.command("custom")
