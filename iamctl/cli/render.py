@@ -153,54 +153,6 @@ def _record(item: Any) -> str:
 
 
 def _table(env: Env, data: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from iamctl.cli import tables
 
-    console = Console(
-        file=env.stdout,
-        no_color=not env.color(),
-        force_terminal=env.color() or None,
-        highlight=False,
-        markup=False,  # data is shown as it is: "[bold]" in a path is text, not markup
-        emoji=False,  # and a tag ":thumbs_up:" is not an emoji
-        soft_wrap=False,
-        width=None if env.stdout.isatty() else 200,
-    )
-    body = _unwrap(data)
-    if isinstance(body, list) and body and all(isinstance(r, dict) for r in body):
-        columns: list[str] = []
-        for row in body:
-            columns.extend(k for k in row if k not in columns)
-        table = Table(*columns, show_lines=False)
-        for row in body:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
-        console.print(table)
-    elif isinstance(body, dict):
-        table = Table("Field", "Value", show_header=False)
-        for key, value in body.items():
-            table.add_row(_text(key), _cell(value))
-        console.print(table)
-    elif isinstance(body, list):
-        for item in body:
-            console.print(_cell(item))
-    elif body is not None:
-        console.print(_cell(body))
-
-
-def _cell(value: Any) -> Any:
-    """A table cell as rich Text (never parsed as markup; cheaper to lay out, too)."""
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        text = "\n".join(", ".join(f"{k}={_scalar(v)}" for k, v in item.items()) for item in value)
-    elif isinstance(value, dict):
-        text = "\n".join(f"{k}={_scalar(v)}" for k, v in value.items())
-    elif isinstance(value, list):
-        text = "\n".join(_scalar(v) for v in value)
-    else:
-        text = "" if value is None else _scalar(value)
-    return _text(text)
-
-
-def _text(text: str) -> Any:
-    from rich.text import Text
-
-    return Text(text)
+    tables.render(env, data)
