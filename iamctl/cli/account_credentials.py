@@ -176,11 +176,11 @@ def security_status() -> None:
 
     Example: iamctl account status --output text || echo 'fix the failing items'
     """
-    from iamctl.core.credentials.status import checklist_json
+    from iamctl.core.credentials.status import checklist_json, checklist_rows
 
     _, account = read_account()
     items = account_security.security_status(account)
-    emit(checklist_json(items))
+    emit(checklist_json(items), readable={"SecurityStatus": checklist_rows(items)})
     if not all(i.passed for i in items):
         raise typer.Exit(1)
 

@@ -36,6 +36,7 @@ def read_account() -> tuple[StoreData, Account]:
 def write() -> Iterator[StoreData]:
     with store().transaction() as data:
         yield data
+    current().wrote = True
 
 
 @contextlib.contextmanager
@@ -44,6 +45,7 @@ def write_account() -> Iterator[Account]:
 
     with store().transaction() as data:
         yield accounts.resolve(data, current().account_selector())
+    current().wrote = True
 
 
 @contextlib.contextmanager
@@ -54,14 +56,17 @@ def write_store_account() -> Iterator[tuple[StoreData, Account]]:
 
     with store().transaction() as data:
         yield data, accounts.resolve(data, current().account_selector())
+    current().wrote = True
 
 
 def emit(data: Any, readable: Any = None) -> None:
+    current().spoke = True
     render.emit(current(), data, readable)
 
 
 def emit_file(text: str) -> None:
     """Data in a file format of its own (CSV for spreadsheets), written as it is."""
+    current().spoke = True
     current().stdout.write(text)
 
 

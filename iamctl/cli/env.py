@@ -42,6 +42,9 @@ class Env:
     no_color: bool = False
     # Set by a paginated list command (cli/paging.py): which page emit() prints.
     paging: Paging | None = None
+    # What the command did, for cli/done.py: a store write committed; anything shown.
+    wrote: bool = False
+    spoke: bool = False
     # The command line without global options; lets a noun skip building sub-commands
     # that the command being run cannot need (every scripted call pays for imports).
     argv: list[str] = field(default_factory=list)
@@ -84,6 +87,7 @@ class Env:
         return words[1] in verbs
 
     def info(self, message: str) -> None:
+        self.spoke = True
         print(message, file=self.stderr)
 
 

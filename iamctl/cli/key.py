@@ -33,8 +33,10 @@ def check_format(fmt: str, profile: str) -> None:
 
 
 def show_new_key(new: ak.NewAccessKey, fmt: str, profile: str) -> None:
-    """The one time the secret is shown."""
+    """The one time the secret is shown (said on stderr, as the console says it)."""
     rendered = ak.render_new_key(new, fmt, profile=profile)
+    info("This is the only time the secret access key is shown: save it now. It cannot be "
+         "recovered later; if it is lost, create a new key.")
     if isinstance(rendered, dict):
         emit(rendered)
     else:

@@ -157,6 +157,9 @@ def run(argv: list[str]) -> int:
                 command.main(args=[*rest, "--help"], prog_name="iamctl", standalone_mode=False)
             return ExitStatus.USAGE
         result = command.main(args=rest, prog_name="iamctl", standalone_mode=False)
+        from iamctl.cli import done
+
+        done.report(env, rest)
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")

@@ -143,6 +143,7 @@ def _emit_credentials(shape: dict, fmt: str | None) -> None:
     if fmt == "env":
         # Shell lines for eval "$(...)": not a data shape emit() renders, so written here.
         c = shape["Credentials"]
+        current().spoke = True
         current().stdout.write(
             f"export AWS_ACCESS_KEY_ID={c['AccessKeyId']}\n"
             f"export AWS_SECRET_ACCESS_KEY={c['SecretAccessKey']}\n"

@@ -145,10 +145,14 @@ def test_invoice_text_and_csv(ok, org, tmp_path, prices_file) -> None:
     assert lines[0].split("\t")[:3] == [PAYER, "Finance", "Subtotal"]
     assert lines[1].split("\t")[:4] == [DEV, "Dev", "AmazonS3", "TimedStorage"]
     assert all(len(line.split("\t")) == 8 for line in lines)
-    rows = list(csv.DictReader(io.StringIO(ok(*args, "--format", "csv").out)))
+    every = list(csv.DictReader(io.StringIO(ok(*args, "--format", "csv").out)))
+    rows = [r for r in every if r["RecordType"] == "LineItem"]
     assert [r["AccountId"] for r in rows] == [DEV, OPS, DATA]
     assert sum(float(r["USD"]) for r in rows) == 6720.0
     assert rows[0]["Month"] == "2026-03" and rows[0]["PayerAccountId"] == PAYER
+    # the statement ends with its totals, as the console's bill does
+    assert [(r["RecordType"], r["USD"], r["AccountId"]) for r in every[-3:]] == [
+        ("Total", "6720.00", ""), ("WithoutConsolidation", "7660.00", ""), ("Savings", "940.00", "")]
     queried = ok(*args, "--output", "text", "--query", "TotalUSD").out
     assert queried == "6720.00\n"
 

@@ -18,7 +18,8 @@ def test_create_json_is_awss_shape_and_secret_is_40(iam, alice, clock) -> None:
     assert KEY_ID.fullmatch(key["AccessKeyId"]) and len(key["AccessKeyId"]) == 20
     assert re.fullmatch(r"[A-Za-z0-9+/]{40}", key["SecretAccessKey"])
     assert (key["UserName"], key["Status"], key["CreateDate"]) == ("alice", "Active", "2026-11-28T16:04:44+00:00")
-    assert r.err == ""
+    assert r.err == ("This is the only time the secret access key is shown: save it now. It cannot be recovered "
+                     "later; if it is lost, create a new key.\n")
 
 
 def test_formats_csv_env_credentials_file(iam, alice, cli) -> None:
