@@ -103,7 +103,10 @@ def iamctl(args: list[str], env: dict[str, str]) -> str:
 
 def aws_text(python: str, pages: list, next_token: str | None = None) -> str:
     job = json.dumps({"pages": pages, "next_token": next_token})
-    proc = subprocess.run([python, "-c", FORMATTER], input=job, capture_output=True, text=True, check=True)
+    proc = subprocess.run([python, "-c", FORMATTER], input=job, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{python} could not run aws-cli's formatter (is awscli installed there? "
+                         f"see --awscli-python):\n{proc.stderr}")
     return proc.stdout
 
 

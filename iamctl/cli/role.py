@@ -164,8 +164,10 @@ FORMAT = typer.Option(
 @app.command("assume")
 def assume(
     role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
-    as_: str = typer.Option(..., "--as", metavar="PRINCIPAL",
-                            help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA)."),
+    as_: str = typer.Option(None, "--as", metavar="PRINCIPAL",
+                            help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA). Default: "
+                                 "the credentials in the environment or ~/.aws/credentials (see whoami), so "
+                                 "sessions chain after eval \"$(iamctl role assume ... --output env)\"."),
     session_name: str = typer.Option(..., "--session-name", metavar="NAME"),
     duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N",
                                          help="900 to the role's maximum (default 3600; 3600 at most when chaining)."),
@@ -195,6 +197,12 @@ def assume(
         raise UsageError(f"--format must be json or env, not {fmt!r}.")
     text = read_document(policy) if policy is not None else None
     when = now(at)
+    if as_ is None:
+        from iamctl.cli import aws_credentials
+
+        creds = aws_credentials.find()
+        aws_credentials.verify(creds, when)  # as the signed AssumeRole request would be
+        as_ = creds.access_key_id
     with _write() as (data, account):
         caller = sts.resolve_caller(data, as_, account, when)
         issued = sts.assume_role(

@@ -147,3 +147,20 @@ iamctl whoami --output text --query Arn
                           env={**env, "PYTHONPATH": str(ROOT), "IAMCTL_STORE": str(store_path)})
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == f"arn:aws:sts::{ACCOUNT}:assumed-role/Deploy/sh\n"
+
+
+def test_role_assume_chains_from_the_exported_session(iam, cli, alice_key, monkeypatch):
+    _assumable_role(iam)
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Deploy"}, "Action": "sts:AssumeRole"}]})
+    iam("role", "create", "Audit", "--trust", trust)
+    _use_env(monkeypatch, alice_key)  # alice's own key: role assume acts as it
+    first = _exports(cli("role", "assume", "Deploy", "--session-name", "one", "--output", "env", "--at", AT).out)
+    for name, value in first.items():
+        monkeypatch.setenv(name, value)
+    second = cli("role", "assume", "Audit", "--session-name", "two", "-o", "json", "--at", "2026-05-01T12:10:00Z")
+    assert second.code == 0, second.err
+    assert second.json()["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/two"
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "forged")
+    refused = cli("role", "assume", "Audit", "--session-name", "three", "--at", "2026-05-01T12:10:00Z")
+    assert refused.code == 3 and refused.err.startswith("iamctl: InvalidClientTokenId: ")
