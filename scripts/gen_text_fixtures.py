@@ -10,6 +10,8 @@
    awscli is installed: aws-cli v1 and v2 share the formatter) and writes what it prints
    to tests/output_fixtures/NAME.txt; a paginated listing is formatted page by page with
    a NextToken row, as aws-cli's TextFormatter does.
+3. Adds random_corpus.json: CORPUS_SIZE random nested documents (seeded) with aws-cli's
+   text for each.
 
 tests/test_aws_text.py then checks that iamctl prints the same bytes, both from the JSON
 and end to end from the committed store. Run it again after a change to a response shape.
@@ -20,11 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "output_fixtures"
@@ -82,6 +86,9 @@ CASES = {
     "case_mixed_column": {"Rows": [{"K": "scalar"}, {"K": ["now", "a", "list"]}]},
 }
 
+CORPUS_SIZE = 400
+CORPUS_SEED = 14
+
 FORMATTER = r"""
 import json, sys
 from awscli.text import format_text
@@ -90,6 +97,21 @@ for page in job["pages"]:
     format_text(page, sys.stdout)
 if job.get("next_token"):
     format_text({"NextToken": {"NextToken": job["next_token"]}}, sys.stdout)
+"""
+
+# Each document formatted on its own; null where aws-cli's formatter raises.
+EACH_FORMATTED = r"""
+import io, json, sys
+from awscli.text import format_text
+texts = []
+for document in json.load(sys.stdin):
+    out = io.StringIO()
+    try:
+        format_text(document, out)
+        texts.append(out.getvalue())
+    except Exception:
+        texts.append(None)
+json.dump(texts, sys.stdout)
 """
 
 
@@ -108,6 +130,36 @@ def aws_text(python: str, pages: list, next_token: str | None = None) -> str:
         raise SystemExit(f"{python} could not run aws-cli's formatter (is awscli installed there? "
                          f"see --awscli-python):\n{proc.stderr}")
     return proc.stdout
+
+
+def random_document(rng: random.Random, depth: int = 0) -> Any:
+    """Nested dicts and lists of the kinds responses hold, with keys shared between list items."""
+    roll = rng.random()
+    if depth > 3 or roll < 0.4:
+        return rng.choice([None, True, False, 0, 12, "x", "a b", "zoë", "", 1.5])
+    if roll < 0.7:
+        keys = ["A", "b", "C", "Tags", "Key", "Value", "Z"]
+        return {rng.choice(keys): random_document(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+    size = rng.randint(0, 4)
+    kind = rng.random()
+    if kind < 0.5:
+        return [{rng.choice("ABCD"): random_document(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+                for _ in range(size)]
+    if kind < 0.75:
+        return [random_document(rng, depth + 1) for _ in range(size)]
+    return [rng.choice(["s", 1, None]) for _ in range(size)]
+
+
+def corpus(python: str) -> list[dict]:
+    """Random documents with aws-cli's text for each (those aws-cli cannot format, a list
+    mixing objects and scalars, are left out)."""
+    rng = random.Random(CORPUS_SEED)
+    documents = [json.loads(json.dumps(random_document(rng))) for _ in range(2 * CORPUS_SIZE)]
+    proc = subprocess.run([python, "-c", EACH_FORMATTED], input=json.dumps(documents), capture_output=True,
+                          text=True, check=True)
+    texts = json.loads(proc.stdout)
+    pairs = [{"json": d, "text": t} for d, t in zip(documents, texts, strict=True) if t is not None]
+    return pairs[:CORPUS_SIZE]
 
 
 def main() -> None:
@@ -142,6 +194,7 @@ def main() -> None:
 
         text = aws_text(args.awscli_python, pages, encode_token(key, most) if most < len(every) else None)
         (OUT / f"{name}.txt").write_text(text)
+    (OUT / "random_corpus.json").write_text(json.dumps(corpus(args.awscli_python), ensure_ascii=False) + "\n")
     manifest = {"commands": COMMANDS, "paged": {n: c for n, (c, *_rest) in PAGED.items()}}
     (OUT / "commands.json").write_text(json.dumps(manifest, indent=4) + "\n")
     print(f"wrote {len(documents) + len(PAGED)} fixtures to {OUT.relative_to(ROOT)}")

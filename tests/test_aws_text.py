@@ -16,7 +16,7 @@ import pytest
 from iamctl.cli import aws_text
 
 FIXTURES = Path(__file__).parent / "output_fixtures"
-DOCUMENTS = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "commands")
+DOCUMENTS = sorted(p.stem for p in FIXTURES.glob("*.json") if p.with_suffix(".txt").exists())
 MANIFEST = json.loads((FIXTURES / "commands.json").read_text())
 
 
@@ -59,3 +59,11 @@ def test_paginated_text_is_page_by_page_with_a_next_token_row(cli, fixture_store
     assert (result.code, result.err) == (0, "")
     assert result.out == _expected(name)
     assert result.out.splitlines()[-1].startswith("NEXTTOKEN\t")
+
+
+def test_random_documents_as_aws_cli_formats_them():
+    """400 random nested documents (scripts/gen_text_fixtures.py, seeded) and aws-cli's text."""
+    corpus = json.loads((FIXTURES / "random_corpus.json").read_text(encoding="utf-8"))
+    assert len(corpus) == 400
+    mismatches = [case["json"] for case in corpus if aws_text.text(case["json"]) != case["text"]]
+    assert mismatches == []

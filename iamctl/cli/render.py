@@ -48,12 +48,20 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
         _yaml(env, data)
         return
     elif fmt == "lines":
-        text = "\n".join(text_lines(data))
+        text = "\n".join(text_lines(_without_token(env, data)))
     else:
         _table(env, data)
         return
     if text:
         env.stdout.write(text + "\n")
+
+
+def _without_token(env: Env, data: Any) -> Any:
+    """lines are records only: a paged listing's NextToken goes to stderr, as for tables."""
+    if isinstance(data, dict) and "NextToken" in data:
+        data = dict(data)
+        env.info(f"More items: go on with --starting-token {data.pop('NextToken')}")
+    return data
 
 
 def _aws_text(env: Env, data: Any, pages: Any) -> None:

@@ -79,3 +79,9 @@ def test_bad_values(cli, ok, five):
     fails(cli("user", "list", "--max-items", "0"), 2, "iamctl: InvalidArgument: --max-items must be at least 1, not 0.")
     assert cli("user", "list", "--max-items", "x").code == 2
     assert cli("user", "create", "u9", "--max-items", "1").code == 2  # not a listing
+
+
+def test_lines_keep_records_only(ok, five):
+    result = ok("user", "list", "-o", "lines", "--max-items", "2")
+    assert [line.split("\t")[1] for line in result.out.splitlines()] == ["u1", "u2"]
+    assert result.err.startswith("More items: go on with --starting-token ")
