@@ -67,12 +67,12 @@ _iamctl_words() {
         "billing access get") words="--store --account --output -o --query --no-color" ;;
         "billing account") words="create" ;;
         "billing account create") words="--name --email --iam-user-access-to-billing --at --store --account --output -o --query --no-color" ;;
-        "billing accounts") words="--store --account --output -o --query --no-color" ;;
+        "billing accounts") words="--max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing handshake") words="accept cancel decline list" ;;
         "billing handshake accept") words="--at --store --account --output -o --query --no-color" ;;
         "billing handshake cancel") words="--at --store --account --output -o --query --no-color" ;;
         "billing handshake decline") words="--at --store --account --output -o --query --no-color" ;;
-        "billing handshake list") words="--at --store --account --output -o --query --no-color" ;;
+        "billing handshake list") words="--at --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing invite") words="--notes --at --store --account --output -o --query --no-color" ;;
         "billing invoice") words="--month --format --prices --at --store --account --output -o --query --no-color" ;;
         "billing leave") words="--at --store --account --output -o --query --no-color" ;;
@@ -86,7 +86,7 @@ _iamctl_words() {
         "billing ou create") words="--parent --store --account --output -o --query --no-color" ;;
         "billing ou delete") words="--store --account --output -o --query --no-color" ;;
         "billing ou get") words="--store --account --output -o --query --no-color" ;;
-        "billing ou list") words="--parent --store --account --output -o --query --no-color" ;;
+        "billing ou list") words="--parent --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing ou rename") words="--store --account --output -o --query --no-color" ;;
         "billing prices") words="--prices --store --account --output -o --query --no-color" ;;
         "billing remove") words="--at --store --account --output -o --query --no-color" ;;
@@ -96,7 +96,7 @@ _iamctl_words() {
         "billing scp delete") words="--store --account --output -o --query --no-color" ;;
         "billing scp detach") words="--target --store --account --output -o --query --no-color" ;;
         "billing scp get") words="--store --account --output -o --query --no-color" ;;
-        "billing scp list") words="--target --store --account --output -o --query --no-color" ;;
+        "billing scp list") words="--target --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing scp targets") words="--store --account --output -o --query --no-color" ;;
         "billing scp update") words="--name --document --description --store --account --output -o --query --no-color" ;;
         "billing usage") words="add import list" ;;

@@ -13,8 +13,9 @@ from typing import Any
 
 import typer
 
-from iamctl.cli import billing_scp
+from iamctl.cli import billing_scp, paging
 from iamctl.cli.common import emit, emit_file, info, read_account, write_store_account
+from iamctl.cli.paging import paginated
 from iamctl.core.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -157,6 +158,7 @@ def invite(
 
 
 @handshake_app.command("list")
+@paginated("Handshakes", **paging.ORGANIZATIONS)
 def handshake_list(at: str = AT) -> None:
     """The acting account's handshakes: the payer sees its organization's, any other
     account those sent to it. Closed ones drop out 30 days after they closed."""
@@ -240,6 +242,7 @@ def account_create(
 
 
 @app.command("accounts")
+@paginated("Accounts", **paging.ORGANIZATIONS)
 def accounts_list() -> None:
     """The organization's accounts, payer first (payer only; aws organizations list-accounts)."""
     from iamctl.core.billing import shapes

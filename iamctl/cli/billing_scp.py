@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import typer
 
+from iamctl.cli import paging
 from iamctl.cli.common import emit, info, read_account, read_document, write_store_account
+from iamctl.cli.paging import paginated
 
 scp_app = typer.Typer(
     no_args_is_help=True, help="Service control policies: create, list, get, update, delete, attach, detach, targets."
@@ -40,6 +42,7 @@ def scp_create(
 
 
 @scp_app.command("list")
+@paginated("Policies", **paging.ORGANIZATIONS)
 def scp_list(
     target: str = typer.Option(None, "--target", metavar="ID", help="Only SCPs attached directly to this target."),
 ) -> None:
@@ -151,6 +154,7 @@ def ou_create(
 
 
 @ou_app.command("list")
+@paginated("OrganizationalUnits", **paging.ORGANIZATIONS)
 def ou_list(
     parent: str = typer.Option(None, "--parent", metavar="ID", help="Only OUs directly under this root or OU."),
 ) -> None:

@@ -47,6 +47,7 @@ class Paging:
     max_items: int | None = None
     starting_token: str | None = None
     page_size: int | None = None
+    default_page: int = DEFAULT_PAGE_SIZE
 
     def apply(self, data: dict) -> tuple[dict, Pages]:
         """The full result aws-cli builds (items first, then the rest, then NextToken) and
@@ -60,7 +61,7 @@ class Paging:
         full: dict[str, Any] = {self.result_key: chosen, **rest}
         if token:
             full["NextToken"] = token
-        size = self.page_size or DEFAULT_PAGE_SIZE
+        size = self.page_size or self.default_page
         parts = [{**rest, self.result_key: chosen[:size]}]
         parts.extend({self.result_key: chosen[i:i + size]} for i in range(size, len(chosen), size))
         return full, Pages(parts, token)
@@ -83,13 +84,17 @@ def decode_token(token: str, result_key: str) -> int:
                          "InvalidStartingToken") from None
 
 
-def check(max_items: int | None, page_size: int | None) -> None:
+# Organizations' list operations: MaxResults 1..20, and 20 a page by default.
+ORGANIZATIONS = {"limit": 20, "default": 20, "field": "maxResults"}
+
+
+def check(max_items: int | None, page_size: int | None, limit: int = MAX_PAGE_SIZE, field: str = "maxItems") -> None:
     if max_items is not None and max_items < 1:
         raise UsageError(f"--max-items must be at least 1, not {max_items}.")
-    if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
-        # IAM's own answer to a MaxItems out of range.
-        bound = "greater than or equal to 1" if page_size < 1 else f"less than or equal to {MAX_PAGE_SIZE}"
-        raise IamError("ValidationError", f"1 validation error detected: Value '{page_size}' at 'maxItems' failed "
+    if page_size is not None and not 1 <= page_size <= limit:
+        # The service's own answer to a page size out of range.
+        bound = "greater than or equal to 1" if page_size < 1 else f"less than or equal to {limit}"
+        raise IamError("ValidationError", f"1 validation error detected: Value '{page_size}' at '{field}' failed "
                                           f"to satisfy constraint: Member must have value {bound}")
 
 
@@ -105,8 +110,10 @@ _OPTIONS = [
 ]
 
 
-def paginated(result_key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Give a list command aws-cli's pagination options; its emit() prints the page."""
+def paginated(result_key: str, *, limit: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE,
+              field: str = "maxItems") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a list command aws-cli's pagination options; its emit() prints the page. *limit*,
+    *default* and *field* are the service's page size rules (IAM's unless given)."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(command)
@@ -114,8 +121,8 @@ def paginated(result_key: str) -> Callable[[Callable[..., Any]], Callable[..., A
         @functools.wraps(command)
         def wrapper(*args: Any, max_items: int | None = None, starting_token: str | None = None,
                     page_size: int | None = None, **kwargs: Any) -> Any:
-            check(max_items, page_size)
-            current().paging = Paging(result_key, max_items, starting_token, page_size)
+            check(max_items, page_size, limit, field)
+            current().paging = Paging(result_key, max_items, starting_token, page_size, default)
             try:
                 return command(*args, **kwargs)
             finally:

@@ -1,4 +1,4 @@
-"""The invoice names accounts by their alias, in the table and in the CSV."""
+"""The invoice names accounts by their alias, in the table and in the CSV; Organizations listings page."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def test_invoice_names_accounts_by_alias(ok, org, tmp_path, prices_file):
     by_account = {r["AccountId"]: r for r in rows if r["RecordType"] == "LineItem"}
     assert by_account[DEV]["Alias"] == "dev-corp" and by_account[OPS]["Alias"] == ""
     assert rows[-1]["RecordType"] == "Savings"
+
+
+def test_organizations_listings_page_by_their_rules(ok, cli, org):
+    first = ok("billing", "accounts", "-o", "json", "--max-items", "2").json()
+    assert len(first["Accounts"]) == 2 and first["NextToken"]
+    rest = ok("billing", "accounts", "-o", "json", "--starting-token", first["NextToken"]).json()
+    assert len(rest["Accounts"]) == 2 and "NextToken" not in rest
+    too_big = cli("billing", "accounts", "--page-size", "21")
+    assert (too_big.code, too_big.err) == (3, "iamctl: ValidationError: 1 validation error detected: Value '21' at "
+                                              "'maxResults' failed to satisfy constraint: Member must have value less "
+                                              "than or equal to 20\n")
+    handshakes = ok("billing", "handshake", "list", "-o", "json", "--max-items", "1", "--at", "2026-03-02T00:00:00Z")
+    assert len(handshakes.json()["Handshakes"]) == 1
