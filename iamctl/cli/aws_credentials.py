@@ -4,8 +4,9 @@ Order, as aws-cli's (botocore's) chain: ``--profile NAME`` (a section of the sha
 credentials file); else ``AWS_ACCESS_KEY_ID`` with ``AWS_SECRET_ACCESS_KEY`` (and
 ``AWS_SESSION_TOKEN`` for a session's ASIA... key); else the profile ``AWS_PROFILE`` names,
 or ``default``, in the shared credentials file (``AWS_SHARED_CREDENTIALS_FILE``, default
-``~/.aws/credentials``: the file ``key create --format credentials-file`` writes to, and
-``role assume --output env`` exports the variables). Nothing found is NoCredentials.
+``~/.aws/credentials``: the file ``key create --format credentials-file`` writes to; then
+``[profile NAME]`` of ``AWS_CONFIG_FILE``, default ``~/.aws/config``); ``role assume
+--output env`` exports the variables. Nothing found is NoCredentials.
 """
 
 from __future__ import annotations
@@ -61,26 +62,39 @@ def find(profile: str | None = None) -> Credentials:
     return found
 
 
+def config_file() -> Path:
+    return Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+
+
 def _from_profile(name: str, *, required: bool) -> Any:
+    """The profile's keys: from the credentials file ([NAME]), else, as botocore also reads
+    them, from the config file ([profile NAME], or [default])."""
+    sources = [(credentials_file(), name), (config_file(), name if name == "default" else f"profile {name}")]
+    for path, section_name in sources:
+        section = _section(path, section_name)
+        if section is not None and ("aws_access_key_id" in section or "aws_secret_access_key" in section):
+            return _credentials(section, name, path)
+    if required:
+        raise UsageError(f"The config profile ({name}) could not be found in {sources[0][0]} or {sources[1][0]}",
+                         "ProfileNotFound")
+    return None
+
+
+def _section(path: Path, name: str) -> Any:
     import configparser
 
-    path = credentials_file()
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
     except FileNotFoundError:
-        if required:
-            raise UsageError(f"The config profile ({name}) could not be found: no file {path}",
-                             "ProfileNotFound") from None
         return None
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
         first = str(exc).splitlines()[0]
-        raise UsageError(f"Cannot read the credentials file {path}: {first}", "UnreadableFile") from None
-    if not parser.has_section(name):
-        if required:
-            raise UsageError(f"The config profile ({name}) could not be found in {path}", "ProfileNotFound")
-        return None
-    section = parser[name]
+        raise UsageError(f"Cannot read {path}: {first}", "UnreadableFile") from None
+    return parser[name] if parser.has_section(name) else None
+
+
+def _credentials(section: Any, name: str, path: Path) -> Credentials:
     key_id, secret = section.get("aws_access_key_id"), section.get("aws_secret_access_key")
     if not (key_id and secret):
         missing = "aws_secret_access_key" if key_id else "aws_access_key_id"

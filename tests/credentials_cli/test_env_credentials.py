@@ -64,6 +64,15 @@ def test_profiles_from_the_credentials_file(iam, alice, creds_file, monkeypatch)
     assert iam("whoami").json()["Arn"] == ALICE
 
 
+def test_a_profile_in_the_config_file(iam, alice, monkeypatch):
+    section = iam("key", "create", "alice", "--format", "credentials-file", "--profile", "ops").out
+    config = os.environ["AWS_CONFIG_FILE"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as fh:
+        fh.write(section.replace("[ops]", "[profile ops]\nregion = eu-west-1"))
+    assert iam("whoami", "--profile", "ops").json()["Arn"] == ALICE
+
+
 def test_order_profile_option_then_env_then_aws_profile(iam, alice_key, creds_file, monkeypatch):
     iam("user", "create", "bob")
     bob_section = iam("key", "create", "bob", "--format", "credentials-file", "--profile", "bob").out
