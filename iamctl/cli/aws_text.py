@@ -29,14 +29,14 @@ def text(data: Any) -> str:
 def rows(item: Any, name: str | None = None, columns: list[str] | None = None) -> Iterator[str]:
     if isinstance(item, dict):
         yield from _dict_rows(item, name, columns)
-    elif isinstance(item, list):
-        yield from _list_rows(item, name)
+    elif isinstance(item, (list, tuple)):  # a tuple is a JSON array too
+        yield from _list_rows(list(item), name)
     else:
         yield str(item)
 
 
 def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
+    return not isinstance(value, (dict, list, tuple))
 
 
 def _dict_rows(item: dict, name: str | None, columns: list[str] | None) -> Iterator[str]:

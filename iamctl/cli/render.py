@@ -87,7 +87,8 @@ def _yaml(env: Env, data: Any) -> None:
 
     dumper = YAML(typ="safe")
     dumper.default_flow_style = False
-    dumper.dump(data, env.stdout)
+    # The JSON shape exactly (tuples as lists, nothing the safe dumper cannot represent).
+    dumper.dump(json.loads(json.dumps(data)), env.stdout)
 
 
 def _query(expression: str, data: Any) -> Any:
