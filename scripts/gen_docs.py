@@ -90,7 +90,9 @@ def man_page(tree: Any) -> str:
     global_help = {
         "--store": "PATH  The store file (env IAMCTL_STORE; default $XDG_DATA_HOME/iamctl/store.toml).",
         "--account": "ID-OR-ALIAS  The account for this command (env IAMCTL_ACCOUNT).",
-        "--output": "table|json|text  Output format (env IAMCTL_OUTPUT; default table).",
+        "--output": "table|json|yaml|text|lines  Output format (env IAMCTL_OUTPUT; default table). text and yaml "
+                    "are laid out as aws-cli's; lines is one record a line.",
+        "-o": "FORMAT  Short for --output.",
         "--query": "JMESPATH  Applied to the JSON shape before formatting.",
         "--no-color": "No colour (also when NO_COLOR is set or stdout is not a terminal).",
     }

@@ -144,7 +144,7 @@ def credential_report(
     if file is not None and file != "-":
         _write_private(file, text)
         info(f"Wrote the credential report to {file}.")
-    elif current().output_format() == "json":
+    elif current().output_format() in ("json", "yaml"):
         emit(get_credential_report_json(text, iso(clock.now(at))))
     else:
         emit_file(text)
@@ -176,11 +176,11 @@ def security_status() -> None:
 
     Example: iamctl account status --output text || echo 'fix the failing items'
     """
-    from iamctl.core.credentials.status import checklist_json
+    from iamctl.core.credentials.status import checklist_json, checklist_rows
 
     _, account = read_account()
     items = account_security.security_status(account)
-    emit(checklist_json(items))
+    emit(checklist_json(items), readable={"SecurityStatus": checklist_rows(items)})
     if not all(i.passed for i in items):
         raise typer.Exit(1)
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import typer
 
-from iamctl.cli import billing_scp
+from iamctl.cli import billing_scp, paging
 from iamctl.cli.common import emit, emit_file, info, read_account, write_store_account
+from iamctl.cli.paging import paginated
 from iamctl.core.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -157,6 +158,7 @@ def invite(
 
 
 @handshake_app.command("list")
+@paginated("Handshakes", **paging.ORGANIZATIONS)
 def handshake_list(at: str = AT) -> None:
     """The acting account's handshakes: the payer sees its organization's, any other
     account those sent to it. Closed ones drop out 30 days after they closed."""
@@ -240,6 +242,7 @@ def account_create(
 
 
 @app.command("accounts")
+@paginated("Accounts", **paging.ORGANIZATIONS)
 def accounts_list() -> None:
     """The organization's accounts, payer first (payer only; aws organizations list-accounts)."""
     from iamctl.core.billing import shapes
@@ -428,9 +431,9 @@ from the total by largest remainder, so they always add up.
 
 \b
 Forms: --output json (Month, PayerAccountId, TotalUSD, WithoutConsolidationUSD,
-SavingsUSD, Accounts[AccountId, Name, LineItems, SubtotalUSD]); --output text (one
-tab-separated row per line item, subtotal and total); --format csv (line items, for
-spreadsheets).
+SavingsUSD, Accounts[AccountId, Name, LineItems, SubtotalUSD]); table or --output lines
+(one row per line item, subtotal and total, accounts named by alias); --format csv (line
+items with RecordType LineItem, then Total, WithoutConsolidation and Savings rows).
 
 Example: iamctl billing invoice --month 2026-03 --output json
 """
@@ -452,14 +455,16 @@ def invoice_(
     now = now_from(at)
     data, account = read_account()
     bill = svc.invoice_for(data, account, month, listed, now)
+    aliases = {a.id: a.alias for a in data.accounts.values() if a.alias}
     if fmt == "csv":
-        emit_file(invoice.to_csv(bill))
+        emit_file(invoice.to_csv(bill, aliases))
         return
-    emit(invoice.to_json(bill), _readable_invoice(bill))
+    emit(invoice.to_json(bill), _readable_invoice(bill, aliases))
 
 
-def _readable_invoice(bill: Any) -> list[dict[str, str]]:
-    """Rows for table and text output: line items, each account's subtotal, the totals."""
+def _readable_invoice(bill: Any, aliases: dict[str, str]) -> list[dict[str, str]]:
+    """Rows for table and lines output: line items, each account's subtotal, the totals.
+    An account is named by its alias (as the console's bill does), else its name."""
     from iamctl.core.billing.money import plain, usd
 
     def row(account: str = "", name: str = "", service: str = "", **rest: str) -> dict[str, str]:
@@ -468,14 +473,15 @@ def _readable_invoice(bill: Any) -> list[dict[str, str]]:
 
     rows = []
     for a in bill.accounts:
+        label = aliases.get(a.account_id) or a.name or ""
         for li in a.line_items:
             rows.append(
                 row(
-                    a.account_id, a.name or "", li.service, UsageType=li.usage_type, Quantity=plain(li.quantity),
+                    a.account_id, label, li.service, UsageType=li.usage_type, Quantity=plain(li.quantity),
                     Unit=li.unit, BlendedRateUSD=plain(li.blended_rate), USD=usd(li.usd),
                 )
             )
-        rows.append(row(a.account_id, a.name or "", "Subtotal", USD=usd(a.subtotal)))
+        rows.append(row(a.account_id, label, "Subtotal", USD=usd(a.subtotal)))
     rows.append(row(f"Total {bill.month}", service="Total", USD=usd(bill.total)))
     rows.append(row(f"Total {bill.month}", service="WithoutConsolidation", USD=usd(bill.without_consolidation)))
     rows.append(row(f"Total {bill.month}", service="Savings", USD=usd(bill.savings)))

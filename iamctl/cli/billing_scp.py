@@ -14,7 +14,9 @@ from typing import Any
 
 import typer
 
+from iamctl.cli import paging
 from iamctl.cli.common import emit, info, read_account, read_document, write_store_account
+from iamctl.cli.paging import paginated
 
 ou_app = typer.Typer(no_args_is_help=True, help="Organizational units: create, list, get, rename, delete.")
 
@@ -87,6 +89,7 @@ def policy_app(kind: _Kind) -> typer.Typer:
             shape = shapes.policy(scp.create_policy(org, name, text, description, kind=pk), pk.type_name)
         emit({"Policy": shape})
 
+    @paginated("Policies", **paging.ORGANIZATIONS)
     def list_(
         target: str = typer.Option(None, "--target", metavar="ID",
                                    help=f"Only {kind.label}s attached directly to this target."),
@@ -264,6 +267,7 @@ def ou_create(
 
 
 @ou_app.command("list")
+@paginated("OrganizationalUnits", **paging.ORGANIZATIONS)
 def ou_list(
     parent: str = typer.Option(None, "--parent", metavar="ID", help="Only OUs directly under this root or OU."),
 ) -> None:

@@ -10,9 +10,13 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-OUTPUTS = ("table", "json", "text")
+if TYPE_CHECKING:
+    from iamctl.cli.paging import Paging
+
+# text follows aws-cli's text rules; lines is iamctl 0.2's text layout (one record a line).
+OUTPUTS = ("table", "json", "yaml", "text", "lines")
 # Accepted by --output only where credentials are printed (role assume): export lines.
 CREDENTIAL_OUTPUTS = ("env",)
 
@@ -21,6 +25,7 @@ GLOBAL_OPTIONS = {
     "--store": ("store", True),
     "--account": ("account", True),
     "--output": ("output", True),
+    "-o": ("output", True),
     "--query": ("query", True),
     "--no-color": ("no_color", False),
 }
@@ -35,6 +40,11 @@ class Env:
     output: str | None = None
     query: str | None = None
     no_color: bool = False
+    # Set by a paginated list command (cli/paging.py): which page emit() prints.
+    paging: Paging | None = None
+    # What the command did, for cli/done.py: a store write committed; anything shown.
+    wrote: bool = False
+    spoke: bool = False
     # The command line without global options; lets a noun skip building sub-commands
     # that the command being run cannot need (every scripted call pays for imports).
     argv: list[str] = field(default_factory=list)
@@ -54,6 +64,11 @@ class Env:
     def output_format(self) -> str:
         return self.output or os.environ.get("IAMCTL_OUTPUT") or "table"
 
+    def wants_aws_shape(self) -> bool:
+        """Will the output show the JSON shape (json, yaml, text, or any --query)? Commands
+        with a readable form of their own for tables ask this."""
+        return self.output_format() in ("json", "yaml", "text") or bool(self.query)
+
     def color(self) -> bool:
         if self.no_color or "NO_COLOR" in os.environ:
             return False
@@ -72,6 +87,7 @@ class Env:
         return words[1] in verbs
 
     def info(self, message: str) -> None:
+        self.spoke = True
         print(message, file=self.stderr)
 
 

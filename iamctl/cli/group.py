@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, read_account, report_removed, write_account
+from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
 from iamctl.core.service import groups, quotas
@@ -26,6 +27,7 @@ def create(name: str = typer.Argument(..., metavar="NAME"), path: str = typer.Op
 
 
 @app.command("list")
+@paginated("Groups")
 def list_(path_prefix: str = typer.Option("/", "--path-prefix")) -> None:
     """List groups (aws iam list-groups)."""
     _, account = read_account()

@@ -6,6 +6,7 @@ import typer
 
 from iamctl.cli import clock
 from iamctl.cli.common import emit, emit_file, info, read_account, write_account, write_store_account
+from iamctl.cli.paging import paginated
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.service import access_keys
 
@@ -32,8 +33,10 @@ def check_format(fmt: str, profile: str) -> None:
 
 
 def show_new_key(new: ak.NewAccessKey, fmt: str, profile: str) -> None:
-    """The one time the secret is shown."""
+    """The one time the secret is shown (said on stderr, as the console says it)."""
     rendered = ak.render_new_key(new, fmt, profile=profile)
+    info("This is the only time the secret access key is shown: save it now. It cannot be "
+         "recovered later; if it is lost, create a new key.")
     if isinstance(rendered, dict):
         emit(rendered)
     else:
@@ -53,6 +56,7 @@ def create(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str 
 
 
 @app.command("list")
+@paginated("AccessKeyMetadata")
 def list_(user: str = typer.Argument(None, metavar="[USER]", help="Default: every user in the account.")) -> None:
     """List access keys without their secrets (aws iam list-access-keys).
 

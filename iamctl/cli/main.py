@@ -34,8 +34,8 @@ One TOML file holds one or more AWS-style accounts; iamctl manages IAM in them t
 AWS does.
 
 Global options (anywhere on the line): --store PATH (env IAMCTL_STORE), --account ID-OR-ALIAS
-(env IAMCTL_ACCOUNT), --output table|json|text (env IAMCTL_OUTPUT), --query JMESPATH,
---no-color.
+(env IAMCTL_ACCOUNT), --output (-o) table|json|yaml|text|lines (env IAMCTL_OUTPUT), --query
+JMESPATH, --no-color.
 
 Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
 IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
@@ -157,6 +157,9 @@ def run(argv: list[str]) -> int:
                 command.main(args=[*rest, "--help"], prog_name="iamctl", standalone_mode=False)
             return ExitStatus.USAGE
         result = command.main(args=rest, prog_name="iamctl", standalone_mode=False)
+        from iamctl.cli import done
+
+        done.report(env, rest)
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")

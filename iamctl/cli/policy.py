@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.cli.paging import paginated
 from iamctl.core import shapes
 from iamctl.core.service import policies
 
@@ -36,6 +37,7 @@ def create(
 
 
 @app.command("list")
+@paginated("Policies")
 def list_(
     scope: str = typer.Option("All", "--scope", help="All, AWS (managed by AWS) or Local (your own)."),
     only_attached: bool = typer.Option(False, "--only-attached"),
@@ -119,7 +121,7 @@ def validate(
     text = read_document(source)
     findings = checks.validate_policy(text, kind)
     env = current()
-    if env.output_format() == "json" or env.query:
+    if env.wants_aws_shape():
         emit(checks.findings_shape(text, findings))
     else:
         rows = []
@@ -149,6 +151,7 @@ def version_create(
 
 
 @version_app.command("list")
+@paginated("Versions")
 def version_list(policy: str = POLICY) -> None:
     """List a policy's versions (aws iam list-policy-versions)."""
     _, account = read_account()

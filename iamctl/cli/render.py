@@ -1,8 +1,9 @@
-"""The one place that formats results: --query first, then table, json or text.
+"""The one place that formats results: --query first, then table, json, yaml, text or lines.
 
 Commands hand over data in AWS's response shapes (dicts with PascalCase keys). JSON is
-printed as aws-cli prints it. Text is for scripts: one record a line, fields separated
-by tabs, so ``cut``, ``read`` and ``while`` loops work. Tables are for people.
+printed as aws-cli prints it, YAML as aws-cli v2 does, text by aws-cli's text rules
+(cli/aws_text.py), so scripts written for aws-cli carry over. ``lines`` is iamctl 0.2's
+text layout: one record a line, fields in the response's order. Tables are for people.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from typing import Any
 from iamctl.cli.env import Env
 from iamctl.core.errors import UsageError
 
+# Formats that print the JSON shape; the others may show a command's *readable* form.
+AWS_SHAPED = ("json", "yaml", "text")
+
 
 def emit(env: Env, data: Any, readable: Any = None) -> None:
     """Print *data* in the format the user chose.
 
-    *readable*, when given, is what table and text output show instead of *data* (a
+    *readable*, when given, is what table and lines output show instead of *data* (a
     nested document such as an invoice reads better flattened); --query always works on
     *data*, the JSON shape, so a query means the same in every format.
     """
@@ -25,22 +29,66 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
     if fmt == "env":
         raise UsageError(
             "--output env is only for commands that print credentials (role assume, role assume-web-identity); "
-            "use table, json or text.",
+            "use table, json, yaml, text or lines.",
             "InvalidOutput",
         )
+    pages = None
+    if env.paging is not None:
+        data, pages = env.paging.apply(data)
+    if fmt == "text":
+        _aws_text(env, data, pages)
+        return
     if env.query:
         data = _query(env.query, data)
-    elif readable is not None and fmt != "json":
+    elif readable is not None and fmt not in AWS_SHAPED:
         data = readable
     if fmt == "json":
         text = json.dumps(data, indent=4, ensure_ascii=False)
-    elif fmt == "text":
-        text = "\n".join(text_lines(data))
+    elif fmt == "yaml":
+        _yaml(env, data)
+        return
+    elif fmt == "lines":
+        text = "\n".join(text_lines(_without_token(env, data)))
     else:
         _table(env, data)
         return
     if text:
         env.stdout.write(text + "\n")
+
+
+def _without_token(env: Env, data: Any) -> Any:
+    """lines are records only: a paged listing's NextToken goes to stderr, as for tables."""
+    if isinstance(data, dict) and "NextToken" in data:
+        data = dict(data)
+        env.info(f"More items: go on with --starting-token {data.pop('NextToken')}")
+    return data
+
+
+def _aws_text(env: Env, data: Any, pages: Any) -> None:
+    """aws-cli prints a paginated listing page by page, --query applied to each page, then
+    the token to resume from as a NEXTTOKEN row (through the query too, as aws-cli does)."""
+    from iamctl.cli import aws_text
+
+    parts = pages.parts if pages is not None else [data]
+    if pages is not None and pages.next_token:
+        parts = [*parts, {"NextToken": {"NextToken": pages.next_token}}]
+    for part in parts:
+        if env.query:
+            part = _query(env.query, part)
+        env.stdout.write(aws_text.text(part))
+
+
+def _yaml(env: Env, data: Any) -> None:
+    """aws-cli v2's YAML: ruamel.yaml's safe dumper in block style (keys sorted, strings
+    that would read as another type quoted). An empty response prints nothing, as there."""
+    if data == {}:
+        return
+    from ruamel.yaml import YAML
+
+    dumper = YAML(typ="safe")
+    dumper.default_flow_style = False
+    # The JSON shape exactly (tuples as lists, nothing the safe dumper cannot represent).
+    dumper.dump(json.loads(json.dumps(data)), env.stdout)
 
 
 def _query(expression: str, data: Any) -> Any:
@@ -61,7 +109,7 @@ def _one_line(exc: Exception) -> str:
     return f"{first} (column {position + 1})" if isinstance(position, int) else first
 
 
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- lines (iamctl 0.2's text)
 
 
 def _scalar(value: Any) -> str:
@@ -114,54 +162,6 @@ def _record(item: Any) -> str:
 
 
 def _table(env: Env, data: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from iamctl.cli import tables
 
-    console = Console(
-        file=env.stdout,
-        no_color=not env.color(),
-        force_terminal=env.color() or None,
-        highlight=False,
-        markup=False,  # data is shown as it is: "[bold]" in a path is text, not markup
-        emoji=False,  # and a tag ":thumbs_up:" is not an emoji
-        soft_wrap=False,
-        width=None if env.stdout.isatty() else 200,
-    )
-    body = _unwrap(data)
-    if isinstance(body, list) and body and all(isinstance(r, dict) for r in body):
-        columns: list[str] = []
-        for row in body:
-            columns.extend(k for k in row if k not in columns)
-        table = Table(*columns, show_lines=False)
-        for row in body:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
-        console.print(table)
-    elif isinstance(body, dict):
-        table = Table("Field", "Value", show_header=False)
-        for key, value in body.items():
-            table.add_row(_text(key), _cell(value))
-        console.print(table)
-    elif isinstance(body, list):
-        for item in body:
-            console.print(_cell(item))
-    elif body is not None:
-        console.print(_cell(body))
-
-
-def _cell(value: Any) -> Any:
-    """A table cell as rich Text (never parsed as markup; cheaper to lay out, too)."""
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        text = "\n".join(", ".join(f"{k}={_scalar(v)}" for k, v in item.items()) for item in value)
-    elif isinstance(value, dict):
-        text = "\n".join(f"{k}={_scalar(v)}" for k, v in value.items())
-    elif isinstance(value, list):
-        text = "\n".join(_scalar(v) for v in value)
-    else:
-        text = "" if value is None else _scalar(value)
-    return _text(text)
-
-
-def _text(text: str) -> Any:
-    from rich.text import Text
-
-    return Text(text)
+    tables.render(env, data)

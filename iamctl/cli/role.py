@@ -9,6 +9,7 @@ import typer
 
 from iamctl.cli.clock import AT, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
+from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
 from iamctl.core.errors import UsageError
@@ -84,6 +85,7 @@ def create(
 
 
 @app.command("list")
+@paginated("Roles")
 def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only roles whose path starts with this."),
           ) -> None:
     """List roles (aws iam list-roles)."""
@@ -141,6 +143,7 @@ def _emit_credentials(shape: dict, fmt: str | None) -> None:
     if fmt == "env":
         # Shell lines for eval "$(...)": not a data shape emit() renders, so written here.
         c = shape["Credentials"]
+        current().spoke = True
         current().stdout.write(
             f"export AWS_ACCESS_KEY_ID={c['AccessKeyId']}\n"
             f"export AWS_SECRET_ACCESS_KEY={c['SecretAccessKey']}\n"
@@ -162,13 +165,15 @@ FORMAT = typer.Option(
 def assume(
     role: str = typer.Argument(..., metavar="ROLE", help="Role name in the current account, or a role ARN."),
     as_: str = typer.Option(None, "--as", metavar="PRINCIPAL",
-                            help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA)."),
+                            help="User name, user ARN, role session ARN, or access key ID (AKIA/ASIA). Default: "
+                                 "the credentials in the environment or ~/.aws/credentials (see whoami), so "
+                                 "sessions chain after eval \"$(iamctl role assume ... --output env)\"."),
     service: str = typer.Option(None, "--service", metavar="SERVICE",
                                 help="Assume it as this AWS service does (e.g. ec2.amazonaws.com for an instance "
                                      "with the role); the trust policy alone decides. Instead of --as."),
     session_name: str = typer.Option(None, "--session-name", metavar="NAME",
-                                     help="Session name (required with --as; with --service default: an instance "
-                                          "ID for EC2)."),
+                                     help="Session name (required unless --service; with --service default: an "
+                                          "instance ID for EC2)."),
     duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N",
                                          help="900 to the role's maximum (default 3600; 3600 at most when chaining)."),
     policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy (limits the session)."),
@@ -197,9 +202,9 @@ def assume(
 
     if fmt not in (None, "json", "env"):
         raise UsageError(f"--format must be json or env, not {fmt!r}.")
-    if (as_ is None) == (service is None):
-        raise UsageError("Give --as PRINCIPAL (who assumes the role) or --service SERVICE (an AWS service), one of "
-                         "them.")
+    if as_ is not None and service is not None:
+        raise UsageError("Give --as PRINCIPAL (who assumes the role) or --service SERVICE (an AWS service), not "
+                         "both.")
     if service is not None:
         extras = {"--policy": policy, "--tag": tag, "--transitive-tag-key": transitive_tag_key,
                   "--external-id": external_id, "--mfa-code": mfa_code, "--source-identity": source_identity}
@@ -209,9 +214,15 @@ def assume(
         _assume_as_service(role, service, session_name, duration_seconds, fmt, at)
         return
     if session_name is None:
-        raise UsageError("--session-name is required with --as.")
+        raise UsageError("--session-name is required (except with --service).")
     text = read_document(policy) if policy is not None else None
     when = now(at)
+    if as_ is None:
+        from iamctl.cli import aws_credentials
+
+        creds = aws_credentials.find()
+        aws_credentials.verify(creds, when)  # as the signed AssumeRole request would be
+        as_ = creds.access_key_id
     with _write() as (data, account):
         caller = sts.resolve_caller(data, as_, account, when)
         issued = sts.assume_role(
@@ -372,6 +383,7 @@ def profile_remove_role(name: str = typer.Argument(..., metavar="PROFILE"), role
 
 
 @profiles_app.command("list")
+@paginated("InstanceProfiles")
 def profile_list(
     path_prefix: str = typer.Option("/", "--path-prefix"),
     role: str = typer.Option(None, "--role", help="Only profiles holding this role."),

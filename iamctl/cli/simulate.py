@@ -47,12 +47,13 @@ def _now(at: str | None) -> datetime:
 
 
 def _emit_results(results: list[dict]) -> None:
-    """JSON (or --query) gets AWS's shape; a table says why; text is action, resource, decision."""
+    """JSON, YAML, text (or --query) get AWS's shape; a table says why; lines are action,
+    resource, decision."""
     env = current()
     fmt = env.output_format()
-    if fmt == "json" or env.query:
+    if env.wants_aws_shape():
         emit({"EvaluationResults": results})
-    elif fmt == "text":
+    elif fmt == "lines":
         emit({"EvaluationResults": [
             {"Action": r["EvalActionName"], "Resource": r["EvalResourceName"], "Decision": r["EvalDecision"]}
             for r in results
@@ -81,11 +82,13 @@ def _check_stdin_once(sources: list[str | None]) -> None:
 
 @app.command("principal")
 def principal(
-    principal: str = typer.Argument(..., metavar="PRINCIPAL",
+    principal: str = typer.Argument(None, metavar="[PRINCIPAL]",
                                     help="A user (NAME, user/NAME or its ARN), group/NAME, a role (role/NAME or "
                                          "its ARN, as a session named simulated), an access key ID "
                                          "(AKIA... or a session's ASIA...), a role session "
-                                         "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN."),
+                                         "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or an account's root ARN. "
+                                         "Default: whoever the credentials in the environment or the shared "
+                                         "credentials file belong to (checked as whoami checks them)."),
     action: list[str] = ACTION,
     resource: list[str] = RESOURCE,
     context: list[str] = CONTEXT,
@@ -94,6 +97,8 @@ def principal(
     endpoint_policy: str = ENDPOINT_POLICY,
     context_json: str = CONTEXT_JSON,
     at: str = AT,
+    profile: str = typer.Option(None, "--profile", metavar="NAME",
+                                help="With no PRINCIPAL: act as this profile of the shared credentials file."),
 ) -> None:
     """May this principal do this? Decide each action on each resource with the store's policies.
 
@@ -105,8 +110,9 @@ def principal(
     group/NAME evaluates a group's policies as if for a member; role/NAME or a role ARN
     evaluates a session of the role named simulated, as AWS's SimulatePrincipalPolicy does.
     An assumed-role ARN with no recorded session is an AWS service's session (an EC2
-    instance's) when the role trusts that service. Exit 0 when every result is allowed, 1
-    when any is denied.
+    instance's) when the role trusts that service. With no PRINCIPAL it simulates whoever
+    the credentials aws-cli would use belong to (see whoami). Exit 0 when every result is
+    allowed, 1 when any is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
@@ -116,6 +122,10 @@ def principal(
     _check_stdin_once([resource_policy, endpoint_policy])
     now = _now(at)
     overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
+    if principal is None:
+        principal = _caller_key(profile, now)
+    elif profile:
+        raise UsageError("--profile is for simulating as a profile's credentials; give it or a PRINCIPAL.")
     data, account = read_account()
     subject = resolve_principal(account, principal, data=data, now=now)
     if subject.note:
@@ -128,6 +138,16 @@ def principal(
                                         resource_policy=policy, absent=absent,
                                         endpoint_policy=_endpoint(endpoint_policy))
     _finish(sim.run(simulation, action, resource))
+
+
+def _caller_key(profile: str | None, now: datetime) -> str:
+    """The access key ID of the credentials aws-cli would use, once the store accepts them."""
+    from iamctl.cli import aws_credentials
+
+    creds = aws_credentials.find(profile)
+    identity = aws_credentials.verify(creds, now)
+    info(f"Simulating as {identity['Arn']} (credentials from the {creds.source}).")
+    return creds.access_key_id
 
 
 @app.command("custom")
@@ -248,7 +268,9 @@ def _endpoint(source: str | None) -> Policy | None:
 
 
 def _doc_id(source: str, stdin_name: str) -> str:
-    return stdin_name if source == "-" else Path(source).name
+    from iamctl.cli.common import document_name
+
+    return document_name(source, stdin_name)
 
 
 def _unique_ids(sources: list[str]) -> list[str]:
@@ -328,7 +350,7 @@ def run_cases(
     store = _LazyAccount()
     outcomes = [cases.run_case(case, base, store.get, _now) for case in loaded]
     env = current()
-    if env.output_format() == "json" or env.query:
+    if env.wants_aws_shape():
         emit({"Cases": [o.shape() for o in outcomes], "Summary": cases.summary_shape(outcomes)})
     else:
         emit({"Cases": [o.row() for o in outcomes]})

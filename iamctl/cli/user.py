@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, parse_tags, read_account, report_removed, write_account
+from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
 from iamctl.core.service import quotas, users
@@ -31,6 +32,7 @@ def create(
 
 
 @app.command("list")
+@paginated("Users")
 def list_(
     path_prefix: str = typer.Option("/", "--path-prefix", help="Only users whose path starts with this."),
 ) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from iamctl.cli import clock, secret_input
 from iamctl.cli.common import emit, info, read_account, write, write_account, write_store_account
+from iamctl.cli.paging import paginated
 from iamctl.core.model import Account, User
 from iamctl.core.service import mfa_devices, passwords, users
 
@@ -201,6 +202,7 @@ def mfa_enable(user: str = USER, code1: str = CODE1, code2: str = CODE2, at: str
 
 
 @mfa_app.command("list")
+@paginated("MFADevices")
 def mfa_list(user: str = typer.Argument(None, metavar="[USER]", help="Default: every user in the account.")) -> None:
     """MFA devices (aws iam list-mfa-devices); a device not yet enabled has no EnableDate."""
     _, account = read_account()

@@ -4,31 +4,46 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli import clock, secret_input
+from iamctl.cli import aws_credentials, clock, secret_input
 from iamctl.cli.common import emit, read, write
 
 
 def whoami(
-    access_key_id: str = typer.Option(..., "--access-key-id", metavar="KEY_ID",
-                                      help="An IAM user's or the root user's key (AKIA...) or a session's (ASIA...)."),
+    access_key_id: str = typer.Option(
+        None, "--access-key-id", metavar="KEY_ID",
+        help="An IAM user's or the root user's key (AKIA...) or a session's (ASIA...). Default: the credentials "
+             "in the environment or the shared credentials file, as aws-cli finds them."),
     secret_access_key: str = typer.Option(
         None, "--secret-access-key", metavar="SECRET", help="The secret (visible in ps and shell history)."
     ),
     secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the secret from one line of stdin."),
-    session_token: str = typer.Option(None, "--session-token", metavar="TOKEN", help="Required for ASIA keys."),
+    session_token: str = typer.Option(None, "--session-token", metavar="TOKEN", envvar="AWS_SESSION_TOKEN",
+                                      show_envvar=True, help="An ASIA key's session token."),
+    profile: str = aws_credentials.PROFILE,
     at: str = clock.AT,
 ) -> None:
     """Who a set of credentials belongs to, like aws sts get-caller-identity (UserId, Account, Arn).
 
-    A long-term key (AKIA...) needs its secret (asked for on a terminal when neither
-    --secret-access-key nor --secret-stdin is given) and records the key's last use. A role
-    session's key (ASIA...) needs its --session-token and works until the session expires
-    (ExpiredToken after that).
+    With no --access-key-id it asks for the credentials aws-cli would use: --profile, else
+    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (what `role assume
+    --output env` exports), else the AWS_PROFILE (or default) profile of
+    ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE). A long-term key (AKIA...) needs its
+    secret (asked for on a terminal when neither --secret-access-key nor --secret-stdin is
+    given) and records the key's last use. A role session's key (ASIA...) needs its session
+    token and works until the session expires (ExpiredToken after that).
 
-    Example: iamctl whoami --access-key-id "$AWS_ACCESS_KEY_ID" --secret-stdin <<< "$AWS_SECRET_ACCESS_KEY"
+    Example: eval "$(iamctl key create alice --format env)" && iamctl whoami
     """
     if secret_access_key is not None and secret_stdin:
         raise typer.BadParameter("give the secret one way only.", param_hint="--secret-stdin")
+    if access_key_id is None:
+        if secret_access_key is not None or secret_stdin:
+            raise typer.BadParameter("a secret needs its --access-key-id.", param_hint="--access-key-id")
+        emit(aws_credentials.verify(aws_credentials.find(profile), clock.now(at)))
+        return
+    if profile:
+        raise typer.BadParameter("give the credentials one way: --profile or --access-key-id.",
+                                 param_hint="--profile")
     if access_key_id.startswith("ASIA"):
         from iamctl.core import sts
 

@@ -42,7 +42,7 @@ def test_invite_accept_and_accounts(ok, org) -> None:
         "JoinedMethod": "INVITED",
         "JoinedTimestamp": "2026-03-01T09:00:00+00:00",
     }
-    text = ok("billing", "accounts", "--output", "text").out.splitlines()
+    text = ok("billing", "accounts", "--output", "lines").out.splitlines()
     assert text[1].split("\t")[0] == DEV and len(text) == 4
 
 

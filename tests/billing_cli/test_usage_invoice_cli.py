@@ -32,7 +32,7 @@ def test_usage_add_and_list(cli, ok, accounts) -> None:
     assert [(r["AccountId"], r["Month"]) for r in every] == [(DEV, "2026-03"), (PAYER, "2026-04")]
     mine = ok("--account", DEV, "billing", "usage", "list", "--output", "json").json()["UsageRecords"]
     assert [r["Id"] for r in mine] == ["u-00000001"]
-    april = ok("billing", "usage", "list", "--month", "2026-04", "--output", "text").out
+    april = ok("billing", "usage", "list", "--month", "2026-04", "--output", "lines").out
     assert april == f"u-00000002\t{PAYER}\t2026-04\tAmazonEC2\tBoxUsage:t3.micro\t720\n"
     bad = cli("billing", "usage", "add", "--service", "AmazonS3", "--usage-type", "X", "--quantity", "-1",
               "--month", "2026-13")
@@ -101,7 +101,7 @@ def test_prices_builtin_and_file(cli, ok, accounts, prices_file) -> None:
         }
     ]
     # --prices also works before the command, anywhere in billing.
-    before = ok("billing", "--prices", str(prices_file), "prices", "--output", "text").out
+    before = ok("billing", "--prices", str(prices_file), "prices", "--output", "lines").out
     assert before.splitlines()[0].startswith("AmazonS3\tTimedStorage\tTB-Mo")
     table = ok("billing", "prices", "--prices", str(prices_file)).out
     assert "100 up to 1; 80 up to 50; 60 up to 500; 40 above" in table
@@ -136,7 +136,7 @@ def test_worked_example_invoice(ok, org, tmp_path, prices_file) -> None:
 def test_invoice_text_and_csv(ok, org, tmp_path, prices_file) -> None:
     _import(ok, tmp_path)
     args = ("billing", "invoice", "--month", "2026-03", "--prices", str(prices_file), "--at", AFTER_MARCH)
-    lines = ok(*args, "--output", "text").out.splitlines()
+    lines = ok(*args, "--output", "lines").out.splitlines()
     assert lines[-3:] == [
         "Total 2026-03\t\tTotal\t\t\t\t\t6720.00",
         "Total 2026-03\t\tWithoutConsolidation\t\t\t\t\t7660.00",
@@ -145,10 +145,14 @@ def test_invoice_text_and_csv(ok, org, tmp_path, prices_file) -> None:
     assert lines[0].split("\t")[:3] == [PAYER, "Finance", "Subtotal"]
     assert lines[1].split("\t")[:4] == [DEV, "Dev", "AmazonS3", "TimedStorage"]
     assert all(len(line.split("\t")) == 8 for line in lines)
-    rows = list(csv.DictReader(io.StringIO(ok(*args, "--format", "csv").out)))
+    every = list(csv.DictReader(io.StringIO(ok(*args, "--format", "csv").out)))
+    rows = [r for r in every if r["RecordType"] == "LineItem"]
     assert [r["AccountId"] for r in rows] == [DEV, OPS, DATA]
     assert sum(float(r["USD"]) for r in rows) == 6720.0
     assert rows[0]["Month"] == "2026-03" and rows[0]["PayerAccountId"] == PAYER
+    # the statement ends with its totals, as the console's bill does
+    assert [(r["RecordType"], r["USD"], r["AccountId"]) for r in every[-3:]] == [
+        ("Total", "6720.00", ""), ("WithoutConsolidation", "7660.00", ""), ("Savings", "940.00", "")]
     queried = ok(*args, "--output", "text", "--query", "TotalUSD").out
     assert queried == "6720.00\n"
 

@@ -144,7 +144,7 @@ def test_checklist_all_failing_then_passing() -> None:
     assert not any(i.passed for i in bad)
     assert bad[0].fix == ("iamctl account root key delete AKIAROOT000000000001 && "
                           "iamctl account root key delete AKIAROOT000000000002")
-    assert bad[1].fix == "iamctl account root mfa create"
+    assert bad[1].fix == status.FIX_ROOT_MFA
     assert bad[2].fix == "iamctl user create NAME"
     assert bad[3].fix is not None and bad[3].fix.startswith("iamctl group create NAME && iamctl group add-user")
     assert bad[4].fix is not None and bad[4].fix.startswith("iamctl account password-policy set")
@@ -155,5 +155,5 @@ def test_checklist_all_failing_then_passing() -> None:
     out = status.checklist_json(bad)
     assert (out["Passed"], out["Total"]) == (0, 5)
     assert out["SecurityStatus"][1] == {"Id": "root-mfa", "Check": "Activate MFA on your root account",
-                                        "Status": "fail", "Fix": "iamctl account root mfa create"}
+                                        "Status": "fail", "Fix": status.FIX_ROOT_MFA}
     assert "Fix" not in status.checklist_json(good)["SecurityStatus"][0]

@@ -18,7 +18,8 @@ def test_create_json_is_awss_shape_and_secret_is_40(iam, alice, clock) -> None:
     assert KEY_ID.fullmatch(key["AccessKeyId"]) and len(key["AccessKeyId"]) == 20
     assert re.fullmatch(r"[A-Za-z0-9+/]{40}", key["SecretAccessKey"])
     assert (key["UserName"], key["Status"], key["CreateDate"]) == ("alice", "Active", "2026-11-28T16:04:44+00:00")
-    assert r.err == ""
+    assert r.err == ("This is the only time the secret access key is shown: save it now. It cannot be recovered "
+                     "later; if it is lost, create a new key.\n")
 
 
 def test_formats_csv_env_credentials_file(iam, alice, cli) -> None:
@@ -65,8 +66,10 @@ def test_list_one_user_or_all_without_secrets(iam, alice) -> None:
     assert [k["AccessKeyId"] for k in listed] == [a["AccessKeyId"], b["AccessKeyId"]]
     assert list(listed[0]) == ["UserName", "AccessKeyId", "Status", "CreateDate"]
     assert iam("key", "list", "bob").json()["AccessKeyMetadata"][0]["UserName"] == "bob"
-    text = iam("key", "list", output="text").out
-    assert text.splitlines()[0] == f"alice\t{a['AccessKeyId']}\tActive\t{a['CreateDate']}"
+    text = iam("key", "list", output="text").out  # aws-cli's layout: columns sorted by key
+    assert text.splitlines()[0] == f"ACCESSKEYMETADATA\t{a['AccessKeyId']}\t{a['CreateDate']}\tActive\talice"
+    lines = iam("key", "list", output="lines").out
+    assert lines.splitlines()[0] == f"alice\t{a['AccessKeyId']}\tActive\t{a['CreateDate']}"
     assert iam("key", "list", "nobody").code == 3
 
 

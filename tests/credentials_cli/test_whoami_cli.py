@@ -17,7 +17,8 @@ def test_whoami_answers_like_get_caller_identity(iam, key, cli) -> None:
     assert r.json() == {"UserId": user_id, "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/alice"}
     r = cli("whoami", "--access-key-id", key["AccessKeyId"], "--secret-stdin", "--output", "text",
             stdin=key["SecretAccessKey"] + "\n")
-    assert r.out == f"{user_id}\t123456789012\tarn:aws:iam::123456789012:user/alice\n"
+    # aws sts get-caller-identity --output text: Account, Arn, UserId (sorted by key)
+    assert r.out == f"123456789012\tarn:aws:iam::123456789012:user/alice\t{user_id}\n"
 
 
 def test_wrong_secret_is_signature_does_not_match(iam, key) -> None:

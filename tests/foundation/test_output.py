@@ -44,9 +44,20 @@ def test_bad_query_is_a_usage_error(cli, three_users):
           "iamctl: InvalidQuery: Bad value for --query nosuchfn(@): Unknown function: nosuchfn()")
 
 
-def test_text_is_one_tab_separated_record_a_line(ok, three_users):
+def test_text_is_aws_clis_layout(ok, three_users):
     lines = ok("user", "list", "--output", "text").out.splitlines()
     assert len(lines) == 3
+    fields = [line.split("\t") for line in lines]
+    # USERS, then the scalar fields sorted by key: Arn, CreateDate, Path, UserId, UserName
+    assert [f[0] for f in fields] == ["USERS"] * 3
+    assert [f[5] for f in fields] == ["alice", "bob", "carol"]
+    assert [f[1] for f in fields] == [f"arn:aws:iam::{ACCOUNT}:user/eng/alice", f"arn:aws:iam::{ACCOUNT}:user/bob",
+                                      f"arn:aws:iam::{ACCOUNT}:user/eng/carol"]
+    assert all(len(f) == 6 for f in fields)
+
+
+def test_lines_is_one_record_a_line_in_the_responses_order(ok, three_users):
+    lines = ok("user", "list", "-o", "lines").out.splitlines()
     fields = [line.split("\t") for line in lines]
     assert [f[1] for f in fields] == ["alice", "bob", "carol"]
     assert all(len(f) == 5 for f in fields)  # Path, UserName, UserId, Arn, CreateDate
@@ -57,9 +68,9 @@ def test_text_output_in_a_shell_pipeline(account, ok, three_users, store_path):
     script = f"""
 set -eu
 iamctl() {{ "{sys.executable}" -m iamctl "$@"; }}
-iamctl user list --output text | cut -f2 | sort | tr '\\n' ' '
+iamctl user list --output text | cut -f6 | sort | tr '\\n' ' '
 echo
-iamctl user list --output text | while IFS=$'\\t' read -r path name id arn created; do
+iamctl user list --output text | while IFS=$'\\t' read -r _ arn created path id name; do
   echo "$name at $path is $arn"
 done
 """
@@ -97,7 +108,7 @@ def test_global_options_anywhere_on_the_line(cli, tmp_path):
         assert result.json()["User"]["Arn"].startswith("arn:aws:iam::222222222222:user/")
     listed = cli("user", "list", "--store", str(other), "--account", "two", "--output", "text", "--query",
                  "Users[].UserName")
-    assert listed.out == "a1\na2\na3\na4\n"  # a list of names: one a line, for `while read`
+    assert listed.out == "a1\ta2\ta3\ta4\n"  # a list of scalars: one tab-separated line, as aws-cli
 
 
 def test_output_from_the_environment(ok, three_users, monkeypatch):
@@ -142,7 +153,7 @@ def test_exit_status_values():
 
 @pytest.mark.parametrize(("argv", "code"), [
     (("user", "list"), 0),
-    (("user", "list", "--output", "yaml"), 2),
+    (("user", "list", "--output", "xml"), 2),
     (("user", "list", "--bogus"), 2),
     (("user", "frobnicate"), 2),
     (("user", "create"), 2),
@@ -157,8 +168,8 @@ def test_exit_codes(cli, account, argv, code):
 
 
 def test_usage_error_messages(cli, account):
-    fails(cli("user", "list", "--output", "yaml"), 2,
-          "iamctl: Invalid value for '--output': 'yaml' is not one of table, json, text.")
+    fails(cli("user", "list", "--output", "xml"), 2,
+          "iamctl: Invalid value for '--output': 'xml' is not one of table, json, yaml, text, lines.")
     fails(cli("user", "list", "--query"), 2, "iamctl: Option '--query' requires an argument.")
     fails(cli("user", "create"), 2, "iamctl: Missing argument 'NAME'. (see 'iamctl user create --help')")
     fails(cli("user", "list", "--bogus"), 2, "iamctl: No such option: --bogus (see 'iamctl user list --help')")

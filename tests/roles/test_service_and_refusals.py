@@ -140,9 +140,9 @@ def test_role_assume_service_end_to_end(cli, account) -> None:
     (("--service", "lambda.amazonaws.com"), 3,
      "AccessDenied: User: lambda.amazonaws.com is not authorized to perform: sts:AssumeRole"),
     (("--service", "ec2"), 2, "did you mean ec2.amazonaws.com?"),
-    (("--service", "ec2.amazonaws.com", "--as", "alice", "--session-name", "s1"), 2, "one of them"),
-    ((), 2, "one of them"),
-    (("--as", "alice"), 2, "--session-name is required with --as"),
+    (("--service", "ec2.amazonaws.com", "--as", "alice", "--session-name", "s1"), 2, "not both"),
+    ((), 2, "--session-name is required (except with --service)"),
+    (("--as", "alice"), 2, "--session-name is required (except with --service)"),
     (("--service", "ec2.amazonaws.com", "--external-id", "x1"), 2, "--external-id go with --as"),
 ])
 def test_role_assume_service_mistakes(cli, account, argv, code, words) -> None:

@@ -44,6 +44,7 @@ def test_default_principal_uses_current_account(cli, account, write) -> None:
 
 def test_policy_from_stdin(cli) -> None:
     r = cli("simulate", "custom", "--policy", "-", "--action", "ec2:DescribeInstances", "--output", "text",
+            "--query", "EvaluationResults[].[EvalActionName, EvalResourceName, EvalDecision]",
             stdin=doc(allow("ec2:Describe*")))
     assert r.code == 0
     assert r.out == "ec2:DescribeInstances\t*\tallowed\n"

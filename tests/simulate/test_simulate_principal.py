@@ -80,7 +80,7 @@ def test_group_principal_says_so(cli, bob) -> None:
 
 def test_several_actions_and_resources_text_output(cli, bob) -> None:
     r = cli("simulate", "principal", "bob", "--action", "s3:GetObject", "--action", "s3:DeleteBucket",
-            "--resource", "arn:aws:s3:::a", "--resource", "arn:aws:s3:::b", "--output", "text")
+            "--resource", "arn:aws:s3:::a", "--resource", "arn:aws:s3:::b", "--output", "lines")
     assert r.code == 1
     lines = r.out.splitlines()
     assert lines == [

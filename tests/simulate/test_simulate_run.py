@@ -46,7 +46,7 @@ def _files(write) -> str:
 
 def test_all_pass(cli, bob, write) -> None:
     path = _files(write)
-    r = cli("simulate", "run", path, "--output", "text")
+    r = cli("simulate", "run", path, "--output", "lines")
     assert r.code == 0, r.out + r.err
     lines = r.out.splitlines()
     assert len(lines) == 4
@@ -77,7 +77,7 @@ def test_table_shows_why(cli, bob, write) -> None:
 def test_case_error_fails_case_not_run(cli, account, write) -> None:
     path = write("c.toml", '[[case]]\nprincipal = "ghost"\naction = "s3:GetObject"\nexpect = "allowed"\n'
                            '[[case]]\npolicies = ["missing.json"]\naction = "s3:GetObject"\nexpect = "denied"\n')
-    r = cli("simulate", "run", path, "--output", "text")
+    r = cli("simulate", "run", path, "--output", "lines")
     assert r.code == 1
     lines = r.out.splitlines()
     assert lines[0].startswith("FAIL\tcase 1\tallowed\terror\tNoSuchEntity")

@@ -120,7 +120,7 @@ def test_variable_in_2008_policy(cli, write) -> None:
                       version=None)
     codes = {f.code for f in validate_policy(no_version)}
     assert codes == {"VARIABLE_UNSUPPORTED_IN_VERSION", "MISSING_VERSION"}
-    r = cli("policy", "validate", write("v.json", text), "--output", "text")
+    r = cli("policy", "validate", write("v.json", text), "--output", "lines")
     assert r.code == 1
     assert r.out.startswith("ERROR\tVARIABLE_UNSUPPORTED_IN_VERSION\t4\t")
 

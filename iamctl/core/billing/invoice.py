@@ -34,10 +34,13 @@ from iamctl.core.errors import UsageError
 from iamctl.core.model.billing import BillingData, UsageRecord
 
 RATE_PLACES = Decimal("0.00000001")  # blended rates are shown to 8 places (display only)
+# RecordType as in AWS's consolidated-billing CSV: line items, then the statement's totals
+# (filter on LineItem to sum the items in a spreadsheet).
 CSV_COLUMNS = (
-    "Month", "PayerAccountId", "AccountId", "Name", "Service", "UsageType",
+    "RecordType", "Month", "PayerAccountId", "AccountId", "Alias", "Name", "Service", "UsageType",
     "Quantity", "Unit", "BlendedRateUSD", "USD",
 )
+TOTAL_RECORDS = ("Total", "WithoutConsolidation", "Savings")
 
 PAYER_VIEW = "payer"  # the management account: every billed account
 MEMBER_VIEW = "member"  # a member account: its own charges on the organization's bill
@@ -262,13 +265,16 @@ def to_json(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def rows(invoice: Invoice) -> list[dict[str, str]]:
+def rows(invoice: Invoice, aliases: dict[str, str] | None = None) -> list[dict[str, str]]:
     """One flat row per line item, CSV_COLUMNS as keys (for CSV and text output)."""
+    aliases = aliases or {}
     return [
         {
+            "RecordType": "LineItem",
             "Month": invoice.month,
             "PayerAccountId": invoice.payer_account_id,
             "AccountId": a.account_id,
+            "Alias": aliases.get(a.account_id, ""),
             "Name": a.name or "",
             "Service": li.service,
             "UsageType": li.usage_type,
@@ -282,10 +288,20 @@ def rows(invoice: Invoice) -> list[dict[str, str]]:
     ]
 
 
-def to_csv(invoice: Invoice) -> str:
-    """Line items as CSV for spreadsheets; the USD column sums to TotalUSD."""
+def total_rows(invoice: Invoice) -> list[dict[str, str]]:
+    """The statement's last rows: total, what the accounts would pay alone, the savings."""
+    amounts = (invoice.total, invoice.without_consolidation, invoice.savings)
+    blank = dict.fromkeys(CSV_COLUMNS, "")
+    return [{**blank, "RecordType": kind, "Month": invoice.month, "PayerAccountId": invoice.payer_account_id,
+             "USD": usd(amount)} for kind, amount in zip(TOTAL_RECORDS, amounts, strict=True)]
+
+
+def to_csv(invoice: Invoice, aliases: dict[str, str] | None = None) -> str:
+    """Line items as CSV for spreadsheets (their USD sums to the total), then the total,
+    without-consolidation and savings rows."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(invoice))
+    writer.writerows(rows(invoice, aliases))
+    writer.writerows(total_rows(invoice))
     return out.getvalue()

@@ -9,7 +9,8 @@ from typing import Any
 
 # The fixing commands in one place, so the CLI task can keep them in step with its verbs.
 FIX_ROOT_KEYS = "iamctl account root key delete {key_id}"
-FIX_ROOT_MFA = "iamctl account root mfa create"
+# Both steps: create shows the seed/QR code; enable takes two consecutive codes from the app.
+FIX_ROOT_MFA = "iamctl account root mfa create && iamctl account root mfa enable --code1 CODE --code2 NEXT_CODE"
 FIX_USERS = "iamctl user create NAME"
 FIX_GROUPS = "iamctl group create NAME && iamctl group add-user NAME USER"
 FIX_PASSWORD_POLICY = (
@@ -62,6 +63,11 @@ def checklist(facts: SecurityFacts) -> list[CheckItem]:
             FIX_PASSWORD_POLICY,
         ),
     ]
+
+
+def checklist_rows(items: list[CheckItem]) -> list[dict[str, str]]:
+    """The checklist for people: one row per item, ✓ or ✗, and the whole fixing command."""
+    return [{"Status": "✓" if i.passed else "✗", "Check": i.title, "Fix": i.fix or ""} for i in items]
 
 
 def checklist_json(items: list[CheckItem]) -> dict[str, Any]:
