@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from iamctl.cli import render
+from iamctl.cli import interrupts, render
 from iamctl.cli.env import current
 from iamctl.core.errors import UsageError
 from iamctl.core.model import Account, StoreData
@@ -32,8 +32,27 @@ def read_account() -> tuple[StoreData, Account]:
 
 
 @contextlib.contextmanager
-def write() -> Iterator[StoreData]:
+def _transaction() -> Iterator[StoreData]:
+    """A store transaction. Once its body is done the write begins, and from then on
+    Ctrl-C no longer stops the command (see interrupts.py): a change is either not made
+    and the command exits 130, or made and reported as made."""
     with store().transaction() as data:
+        yield data
+        interrupts.begin_save()
+    interrupts.saved()
+
+
+def create_store(data: StoreData) -> None:
+    """Write a new store (init), held against Ctrl-C like any other write."""
+    target = store()
+    interrupts.begin_save()
+    target.create(data)
+    interrupts.saved()
+
+
+@contextlib.contextmanager
+def write() -> Iterator[StoreData]:
+    with _transaction() as data:
         yield data
 
 
@@ -41,7 +60,7 @@ def write() -> Iterator[StoreData]:
 def write_account() -> Iterator[Account]:
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield accounts.resolve(data, current().account_selector())
 
 
@@ -51,7 +70,7 @@ def write_store_account() -> Iterator[tuple[StoreData, Account]]:
     rules span accounts, such as billing)."""
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield data, accounts.resolve(data, current().account_selector())
 
 

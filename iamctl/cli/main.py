@@ -10,6 +10,7 @@ import sys
 import typer
 
 from iamctl import __version__
+from iamctl.cli import interrupts, streams
 from iamctl.cli.env import GlobalOptionError, set_current, split_globals
 from iamctl.core.errors import ExitStatus, IamError
 
@@ -39,7 +40,7 @@ Global options (anywhere on the line): --store PATH (env IAMCTL_STORE), --accoun
 
 Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
 IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
-obtained); 130 interrupted.
+obtained); 74 output could not be written (stdout closed or full); 130 interrupted.
 
 Example: iamctl init && iamctl user create alice && iamctl user list --output json
 """
@@ -139,6 +140,7 @@ def _one_line(message: str) -> str:
 def run(argv: list[str]) -> int:
     from typer._click import exceptions as click_exc
 
+    interrupts.reset()
     try:
         env, rest = split_globals(argv)
     except GlobalOptionError as exc:
@@ -157,6 +159,8 @@ def run(argv: list[str]) -> int:
                 command.main(args=[*rest, "--help"], prog_name="iamctl", standalone_mode=False)
             return ExitStatus.USAGE
         result = command.main(args=rest, prog_name="iamctl", standalone_mode=False)
+        if result == ExitStatus.INTERRUPTED:  # Typer's answer to a KeyboardInterrupt (a prompt)
+            return _fail(ExitStatus.INTERRUPTED, "interrupted")
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")
@@ -174,7 +178,11 @@ def run(argv: list[str]) -> int:
 
 
 def main() -> None:
+    """The iamctl process (see iamctl/__main__.py, which takes over Ctrl-C first)."""
+    streams.guard()
     status = run(sys.argv[1:])
-    with contextlib.suppress(BrokenPipeError):
-        sys.stdout.flush()
+    status = streams.finish(status, interrupts.change_saved())
+    if interrupts.noted_while_saving() and interrupts.change_saved():
+        _fail(status, "Ctrl-C came while the change was being saved; the change is saved and the command finished.")
+    interrupts.hold_until_exit()
     sys.exit(status)
