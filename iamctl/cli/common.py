@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from iamctl.cli import interrupts, render
@@ -92,16 +91,37 @@ def report_removed(removed: list[str]) -> None:
         info(f"removed {line}")
 
 
-def read_document(source: str) -> str:
-    """A policy document from a file, or from stdin for '-'."""
+# IAM's API takes a policy document of at most 131,072 characters (128 KiB: the length
+# constraint of PolicyDocument in every IAM action) and any policy type's own quota is far
+# below (10,240 for a role's inline policies). A bigger input is refused before it is
+# parsed: a 13.8 MB one took `policy validate` minutes.
+POLICY_DOCUMENT_LIMIT = 131_072
+
+
+def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parameter: str = "policyDocument") -> str:
+    """A policy document from a file, or from stdin for '-'; longer than *limit*
+    characters (None: no limit), it is refused as AWS refuses *parameter*."""
+    size = -1 if limit is None else limit + 1  # one more, to know it is too long
     if source == "-":
-        return sys.stdin.read() if current().stdin is sys.stdin else current().stdin.read()
-    try:
-        return Path(source).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"No such file: {source}", "NoSuchFile") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read {source}: {exc}", "UnreadableFile") from None
+        text = sys.stdin.read(size) if current().stdin is sys.stdin else current().stdin.read(size)
+    else:
+        try:
+            with open(source, encoding="utf-8") as fh:
+                text = fh.read(size)
+        except FileNotFoundError:
+            raise UsageError(f"No such file: {source}", "NoSuchFile") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"Cannot read {source}: {exc}", "UnreadableFile") from None
+    if limit is not None and len(text) > limit:
+        from iamctl.core.errors import validation_error
+
+        where = "stdin" if source == "-" else source
+        raise validation_error(
+            f"1 validation error detected: Value at '{parameter}' failed to satisfy constraint: Member must have "
+            f"length less than or equal to {limit} ({where} holds more than {limit:,} characters, "
+            f"{limit // 1024} KiB; nothing was parsed)."
+        )
+    return text
 
 
 def parse_tags(values: list[str] | None) -> dict[str, str]:
