@@ -191,6 +191,7 @@ def run(argv: list[str]) -> int:
 
 def main() -> None:
     """The iamctl process (see iamctl/__main__.py, which takes over Ctrl-C first)."""
+    interrupts.install()  # already done by __main__; here for a console script of an older install
     streams.guard()
     status = run(sys.argv[1:])
     status = streams.finish(status, interrupts.change_saved())
