@@ -22,7 +22,14 @@ keep Python's. The module imports only what the interpreter has already loaded.
 from __future__ import annotations
 
 import os
-import signal
+
+try:
+    # The C module under `signal`, loaded by the interpreter at start: `import signal` would
+    # first build its enums (a millisecond or more during which Ctrl-C still prints a
+    # traceback). Same functions, same constants.
+    import _signal as signal
+except ImportError:  # another Python implementation
+    import signal  # type: ignore[no-redef]
 
 _saving = False  # a store write began: from here on Ctrl-C cannot stop the command
 _saved = False  # a store write completed (the file is renamed into place)
@@ -33,7 +40,7 @@ _unwind_depth = 0  # > 0 while a prompt needs its finally blocks to run
 def install() -> None:
     """Take over SIGINT, unless iamctl was started with it ignored (``cmd &`` in a
     script): then it stays ignored, as Python itself would leave it."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         return
     signal.signal(signal.SIGINT, _on_sigint)
 
