@@ -9,7 +9,7 @@ from typing import Any
 
 from iamctl.cli import interrupts, render
 from iamctl.cli.env import current
-from iamctl.core.errors import UsageError
+from iamctl.core.errors import UsageError, validation_error
 from iamctl.core.model import Account, StoreData
 
 
@@ -113,8 +113,6 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"Cannot read {source}: {exc}", "UnreadableFile") from None
     if limit is not None and len(text) > limit:
-        from iamctl.core.errors import validation_error
-
         where = "stdin" if source == "-" else source
         raise validation_error(
             f"1 validation error detected: Value at '{parameter}' failed to satisfy constraint: Member must have "

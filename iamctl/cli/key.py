@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from iamctl.cli import clock
 from iamctl.cli.common import emit, emit_file, info, read_account, write_account, write_store_account
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.service import access_keys
+
+if TYPE_CHECKING:
+    from iamctl.cli.secret_file import SecretFile
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -72,7 +77,7 @@ def create(
         write_new_key(target, new, fmt, profile)
 
 
-def write_new_key(target, new: ak.NewAccessKey, fmt: str, profile: str) -> None:
+def write_new_key(target: SecretFile, new: ak.NewAccessKey, fmt: str, profile: str) -> None:
     """The secret into *target*; on stdout, the key without it."""
     from iamctl.cli import json_out
 
