@@ -345,10 +345,10 @@ def is_base32_seed(seed: object) -> bool:
 
 
 def _hash(value: object, label: str, where: str) -> None:
-    from iamctl.core.credentials.secrets_hash import hash_problem
-
     if value is None:
         return
+    from iamctl.core.credentials.secrets_hash import hash_problem
+
     problem = hash_problem(value) if isinstance(value, str) else "is not a string"
     if problem is not None:
         raise _broken(where, f"{label} {problem}.")
