@@ -132,7 +132,7 @@ _iamctl_words() {
         "group update") words="--new-name --new-path --store --account --output -o --query --no-color" ;;
         "init") words="--account-id --alias --name --email --store --account --output -o --query --no-color" ;;
         "key") words="create delete last-used list rotate update" ;;
-        "key create") words="--format --profile --at --store --account --output -o --query --no-color" ;;
+        "key create") words="--format --profile --at --file --store --account --output -o --query --no-color" ;;
         "key delete") words="--store --account --output -o --query --no-color" ;;
         "key last-used") words="--store --account --output -o --query --no-color" ;;
         "key list") words="--max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;

@@ -115,7 +115,8 @@ def import_(
 
     if files.count("-") > 1:
         raise UsageError("stdin ('-') can be read only once.")
-    sources = [("stdin" if f == "-" else f, read_document(f)) for f in files]
+    # a whole account, not one policy: the policy-document size limit does not apply
+    sources = [("stdin" if f == "-" else f, read_document(f, limit=None)) for f in files]
     options = {"account_id": account_id, "alias": alias, "replace": replace}
     target = store()
     if target.exists():

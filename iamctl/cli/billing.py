@@ -357,7 +357,7 @@ def usage_import(path: str = typer.Argument(..., metavar="FILE.csv|-")) -> None:
     from iamctl.cli.common import read_document
     from iamctl.core.service import billing as svc
 
-    text = read_document(path)
+    text = read_document(path, limit=None)  # a month of usage is rows, not a policy: no size limit
     with write_store_account() as (data, _):
         added = svc.import_usage(data, text, "<stdin>" if path == "-" else path)
         shapes = [usage_shape(r) for r in added]

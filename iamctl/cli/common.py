@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from iamctl.cli import render
+from iamctl.cli import interrupts, render
 from iamctl.cli.env import current
-from iamctl.core.errors import UsageError
+from iamctl.core.errors import UsageError, validation_error
 from iamctl.core.model import Account, StoreData
 
 
@@ -33,8 +33,27 @@ def read_account() -> tuple[StoreData, Account]:
 
 
 @contextlib.contextmanager
-def write() -> Iterator[StoreData]:
+def _transaction() -> Iterator[StoreData]:
+    """A store transaction. Once its body is done the write begins, and from then on
+    Ctrl-C no longer stops the command (see interrupts.py): a change is either not made
+    and the command exits 130, or made and reported as made."""
     with store().transaction() as data:
+        yield data
+        interrupts.begin_save()
+    interrupts.saved()
+
+
+def create_store(data: StoreData) -> None:
+    """Write a new store (init), held against Ctrl-C like any other write."""
+    target = store()
+    interrupts.begin_save()
+    target.create(data)
+    interrupts.saved()
+
+
+@contextlib.contextmanager
+def write() -> Iterator[StoreData]:
+    with _transaction() as data:
         yield data
     current().wrote = True
 
@@ -43,7 +62,7 @@ def write() -> Iterator[StoreData]:
 def write_account() -> Iterator[Account]:
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield accounts.resolve(data, current().account_selector())
     current().wrote = True
 
@@ -54,7 +73,7 @@ def write_store_account() -> Iterator[tuple[StoreData, Account]]:
     rules span accounts, such as billing)."""
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield data, accounts.resolve(data, current().account_selector())
     current().wrote = True
 
@@ -83,23 +102,41 @@ def report_removed(removed: list[str]) -> None:
 # (a policy document is UTF-8 either way).
 FILE_PREFIXES = ("file://", "fileb://")
 
+# IAM's API takes a policy document of at most 131,072 characters (128 KiB: the length
+# constraint of PolicyDocument in every IAM action) and any policy type's own quota is far
+# below (10,240 for a role's inline policies). A bigger input is refused before it is
+# parsed: a 13.8 MB one took `policy validate` minutes.
+POLICY_DOCUMENT_LIMIT = 131_072
 
-def read_document(source: str) -> str:
+
+def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parameter: str = "policyDocument") -> str:
     """A policy document as aws-cli takes one: ``file://PATH``, ``fileb://PATH``, inline JSON
-    (a value starting with ``{``), ``-`` for stdin, or a plain path."""
+    (a value starting with ``{``), ``-`` for stdin, or a plain path. Longer than *limit*
+    characters (None: no limit), it is refused as AWS refuses *parameter*."""
+    size = -1 if limit is None else limit + 1  # one more, to know it is too long
     if source == "-":
-        return sys.stdin.read() if current().stdin is sys.stdin else current().stdin.read()
-    if source.lstrip().startswith("{"):
-        return source
-    path = _document_path(source)
-    try:
-        return Path(path).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"No such file: {path}", "NoSuchFile") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"Cannot read {path}: not UTF-8 text", "UnreadableFile") from None
-    except OSError as exc:
-        raise UsageError(f"Cannot read {path}: {exc.strerror or exc}", "UnreadableFile") from None
+        text = sys.stdin.read(size) if current().stdin is sys.stdin else current().stdin.read(size)
+    elif source.lstrip().startswith("{"):
+        text = source
+    else:
+        path = _document_path(source)
+        try:
+            with open(path, "rb") as fh:
+                text = (fh.read() if size < 0 else fh.read(4 * size)).decode("utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"No such file: {path}", "NoSuchFile") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"Cannot read {path}: not UTF-8 text", "UnreadableFile") from None
+        except OSError as exc:
+            raise UsageError(f"Cannot read {path}: {exc.strerror or exc}", "UnreadableFile") from None
+    if limit is not None and len(text) > limit:
+        where = "stdin" if source == "-" else "the inline document" if source.lstrip().startswith("{") else source
+        raise validation_error(
+            f"1 validation error detected: Value at '{parameter}' failed to satisfy constraint: Member must have "
+            f"length less than or equal to {limit} ({where} holds more than {limit:,} characters, "
+            f"{limit // 1024} KiB; nothing was parsed)."
+        )
+    return text
 
 
 def _document_path(source: str) -> str:

@@ -122,10 +122,32 @@ def split_globals(argv: list[str]) -> tuple[Env, list[str]]:
         rest.append(arg)
         i += 1
     env.argv = list(rest)
+    check_lock_timeout()
     output = env.output or os.environ.get("IAMCTL_OUTPUT")
     if output is not None and output not in OUTPUTS + CREDENTIAL_OUTPUTS:
         raise GlobalOptionError(f"Invalid value for '--output': {output!r} is not one of {', '.join(OUTPUTS)}.")
     return env, rest
+
+
+def check_lock_timeout() -> None:
+    """IAMCTL_LOCK_TIMEOUT, when set, is a number of seconds the store waits for its lock.
+
+    Checked for every command, as IAMCTL_OUTPUT is: a typo must not surface as a
+    traceback from the first write, nor "nan" as a wait that never ends."""
+    import math
+
+    value = os.environ.get("IAMCTL_LOCK_TIMEOUT")
+    if value is None:
+        return
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise GlobalOptionError(
+            f"InvalidArgument: IAMCTL_LOCK_TIMEOUT must be a number of seconds, 0 or more (such as 10 or 0.5), "
+            f"not {value!r}."
+        )
 
 
 _current = Env()

@@ -41,7 +41,7 @@ def create_saml(
 
     Example: iamctl account idp create-saml ExampleIdP --metadata idp-metadata.xml
     """
-    text = read_document(metadata)
+    text = read_document(metadata, limit=10_000_000, parameter="sAMLMetadataDocument")  # AWS's limit
     with write_account() as account:
         arn = idps.create_saml(account, name, text, tags=parse_tags(tag)).arn(account.id)
     emit({"SAMLProviderArn": arn})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli.common import emit, info, store
+from iamctl.cli.common import create_store, emit, info, store
 from iamctl.core import shapes_account
 
 
@@ -22,7 +22,7 @@ def init(
 
     data = accounts.new_store(account_id=account_id, alias=alias, name=name, email=email)
     target = store()
-    target.create(data)
+    create_store(data)
     account = data.accounts[data.default_account or ""]
     info(f"Created {target.path} with account {account.id}.")
     emit({"Account": shapes_account.account(account, default=True)})

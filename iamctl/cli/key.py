@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from iamctl.cli import clock
@@ -9,6 +11,9 @@ from iamctl.cli.common import emit, emit_file, info, read_account, write_account
 from iamctl.cli.paging import paginated
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.service import access_keys
+
+if TYPE_CHECKING:
+    from iamctl.cli.secret_file import SecretFile
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -22,6 +27,11 @@ FORMAT = typer.Option(
     "env: export lines for eval; credentials-file: an ~/.aws/credentials section.",
 )
 PROFILE = typer.Option("default", "--profile", metavar="NAME", help="Profile name for --format credentials-file.")
+FILE = typer.Option(
+    None, "--file", metavar="PATH",
+    help="Write the new key, secret included, in --format to PATH, a new file of mode 0600 (an existing file is "
+    "refused); stdout then shows the key without its secret.",
+)
 
 
 def check_format(fmt: str, profile: str) -> None:
@@ -44,15 +54,46 @@ def show_new_key(new: ak.NewAccessKey, fmt: str, profile: str) -> None:
 
 
 @app.command("create")
-def create(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str = clock.AT) -> None:
+def create(
+    user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str = clock.AT, file: str | None = FILE
+) -> None:
     """Create an access key (at most two per user); the secret is shown this once.
 
     Example: eval "$(iamctl key create alice --format env)"
     """
     check_format(fmt, profile)
-    with write_store_account() as (data, account):
-        new = access_keys.create(data, account, user, clock.now(at))
-    show_new_key(new, fmt, profile)
+    target = None
+    if file is not None:
+        from iamctl.cli.secret_file import SecretFile
+
+        target = SecretFile(file)  # refused now, before a key exists, if it cannot be used
+    try:
+        with write_store_account() as (data, account):
+            new = access_keys.create(data, account, user, clock.now(at))
+    except BaseException:
+        if target is not None:
+            target.discard()
+        raise
+    if target is None:
+        show_new_key(new, fmt, profile)
+    else:
+        write_new_key(target, new, fmt, profile)
+
+
+def write_new_key(target: SecretFile, new: ak.NewAccessKey, fmt: str, profile: str) -> None:
+    """The secret into *target*; on stdout, the key without it."""
+    from iamctl.cli import json_out
+
+    rendered = ak.render_new_key(new, fmt, profile=profile)
+    failure = target.write(json_out.dumps(rendered) + "\n" if isinstance(rendered, dict) else rendered)
+    if failure is None:
+        info(f"Wrote access key {new.key.id} with its secret to {target.path} (mode 0600).")
+    else:
+        info(f"iamctl: OutputLost: Access key {new.key.id} was created, but its secret could not be written to "
+             f"{target.path} ({failure}); delete the key ('iamctl key delete {new.key.id}') and create another.")
+    shown = ak.create_access_key_json(new)
+    del shown["AccessKey"]["SecretAccessKey"]
+    emit(shown)
 
 
 @app.command("list")

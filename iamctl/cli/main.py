@@ -6,12 +6,18 @@ import contextlib
 import copy
 import importlib
 import sys
-
-import typer
+from typing import TYPE_CHECKING
 
 from iamctl import __version__
+from iamctl.cli import interrupts, streams
 from iamctl.cli.env import GlobalOptionError, set_current, split_globals
 from iamctl.core.errors import ExitStatus, IamError
+
+if TYPE_CHECKING:
+    import typer
+
+# Typer (and Click under it) is imported only once a command is to be parsed: `iamctl
+# --version` is answered without it, as scripts and installers ask it often.
 
 # noun → module holding its Typer app (``app``); imported only when that noun runs,
 # because every scripted call pays for what is imported at startup.
@@ -39,7 +45,7 @@ JMESPATH, --no-color.
 
 Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
 IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
-obtained); 130 interrupted.
+obtained); 74 output could not be written (stdout closed or full); 130 interrupted.
 
 Example: iamctl init && iamctl user create alice && iamctl user list --output json
 """
@@ -47,11 +53,15 @@ Example: iamctl init && iamctl user create alice && iamctl user list --output js
 
 def _version(value: bool) -> None:
     if value:
+        import typer
+
         print(f"iamctl {__version__}")
         raise typer.Exit()
 
 
 def build_app(argv: list[str]) -> typer.Typer:
+    import typer
+
     app = typer.Typer(
         help=HELP, no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]}
     )
@@ -99,6 +109,8 @@ def only_invoked(app: typer.Typer, argv: list[str]) -> typer.Typer:
 
 
 def _command_name(info: typer.models.CommandInfo) -> str | None:
+    import typer
+
     if info.name:
         return info.name
     return typer.main.get_command_name(info.callback.__name__) if info.callback else None
@@ -137,16 +149,18 @@ def _one_line(message: str) -> str:
 
 
 def run(argv: list[str]) -> int:
-    from typer._click import exceptions as click_exc
-
+    interrupts.reset()
     try:
         env, rest = split_globals(argv)
     except GlobalOptionError as exc:
         return _fail(ExitStatus.USAGE, str(exc))
     set_current(env)
-    if rest[:1] == ["--version"]:  # answered before loading any command
+    if rest[:1] == ["--version"]:  # answered before loading Typer or any command
         print(f"iamctl {__version__}")
         return ExitStatus.OK
+    import typer
+    from typer._click import exceptions as click_exc
+
     try:
         app = build_app(rest)
         command = typer.main.get_command(app)
@@ -157,6 +171,8 @@ def run(argv: list[str]) -> int:
                 command.main(args=[*rest, "--help"], prog_name="iamctl", standalone_mode=False)
             return ExitStatus.USAGE
         result = command.main(args=rest, prog_name="iamctl", standalone_mode=False)
+        if result == ExitStatus.INTERRUPTED:  # Typer's answer to a KeyboardInterrupt (a prompt)
+            return _fail(ExitStatus.INTERRUPTED, "interrupted")
         from iamctl.cli import done
 
         done.report(env, rest)
@@ -177,7 +193,12 @@ def run(argv: list[str]) -> int:
 
 
 def main() -> None:
+    """The iamctl process (see iamctl/__main__.py, which takes over Ctrl-C first)."""
+    interrupts.install()  # already done by __main__; here for a console script of an older install
+    streams.guard()
     status = run(sys.argv[1:])
-    with contextlib.suppress(BrokenPipeError):
-        sys.stdout.flush()
+    status = streams.finish(status, interrupts.change_saved())
+    if interrupts.noted_while_saving() and interrupts.change_saved():
+        _fail(status, "Ctrl-C came while the change was being saved; the change is saved and the command finished.")
+    interrupts.hold_until_exit()
     sys.exit(status)

@@ -43,7 +43,9 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
     elif readable is not None and fmt not in AWS_SHAPED:
         data = readable
     if fmt == "json":
-        text = json.dumps(data, indent=4, ensure_ascii=False)
+        from iamctl.cli import json_out
+
+        text = json_out.dumps(data)
     elif fmt == "yaml":
         _yaml(env, data)
         return

@@ -22,9 +22,12 @@ def prompt(what: str, option: str, *, confirm: bool = False) -> str:
         raise UsageError(f"stdin is not a terminal, so iamctl will not prompt for the {what}; use {option}.")
     import getpass
 
-    value = getpass.getpass(f"{what[0].upper()}{what[1:]}: ", stream=env.stderr)
-    if confirm and getpass.getpass(f"Retype the {what}: ", stream=env.stderr) != value:
-        raise UsageError(f"The two {what}s do not match.")
+    from iamctl.cli import interrupts
+
+    with interrupts.unwinding():  # Ctrl-C must let getpass turn the terminal's echo back on
+        value = getpass.getpass(f"{what[0].upper()}{what[1:]}: ", stream=env.stderr)
+        if confirm and getpass.getpass(f"Retype the {what}: ", stream=env.stderr) != value:
+            raise UsageError(f"The two {what}s do not match.")
     return value
 
 

@@ -14,6 +14,7 @@ class ExitStatus(IntEnum):
     USAGE = 2  # bad option or value
     REFUSED = 3  # refused by IAM's rules (an AWS error code)
     STORE = 4  # store missing, unreadable, corrupt, lock timeout
+    OUTPUT_LOST = 74  # stdout closed or failing (EX_IOERR of sysexits.h)
     INTERRUPTED = 130
 
 

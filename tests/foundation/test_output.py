@@ -148,7 +148,7 @@ def test_write_commands_print_nothing_on_stdout(ok, three_users, doc):
 
 
 def test_exit_status_values():
-    assert [int(s) for s in ExitStatus] == [0, 1, 2, 3, 4, 130]
+    assert [int(s) for s in ExitStatus] == [0, 1, 2, 3, 4, 74, 130]
 
 
 @pytest.mark.parametrize(("argv", "code"), [

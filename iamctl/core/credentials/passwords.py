@@ -105,6 +105,26 @@ def violations(
     return problems
 
 
+# CreateLoginProfile's Password pattern: tab, line feed, carriage return and U+0020-U+00FF.
+_AWS_PATTERN = "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+
+
+def check_characters(password: str) -> None:
+    """Refuse a password AWS's API would refuse (a character outside its pattern), and one
+    holding a control character: AWS's pattern lets tab, line feed and carriage return
+    through (and U+007F-U+009F), but none can be typed into the console's sign-in form, and
+    one pasted into a terminal or a script does damage there. AWS's wording, without the
+    value: AWS never echoes a password either."""
+    outside = any(not ("\u0020" <= c <= "\u00ff" or c in "\t\n\r") for c in password)
+    if outside:
+        raise IamError("ValidationError", "1 validation error detected: Value at 'password' failed to satisfy "
+                                          f"constraint: Member must satisfy regular expression pattern: {_AWS_PATTERN}")
+    if any(c < "\u0020" or "\u007f" <= c <= "\u009f" for c in password):
+        raise IamError("ValidationError", "1 validation error detected: Value at 'password' failed to satisfy "
+                                          "constraint: Member must not contain control characters (tab, line break, "
+                                          "escape, U+007F-U+009F ...).")
+
+
 def check_password(
     password: str,
     policy: PasswordPolicy | None,
@@ -113,7 +133,9 @@ def check_password(
     account_name: str | None = None,
     email: str | None = None,
 ) -> None:
-    """Raise PasswordPolicyViolation naming every unmet rule at once."""
+    """Raise ValidationError for characters a password cannot hold, else
+    PasswordPolicyViolation naming every unmet rule at once."""
+    check_characters(password)
     problems = violations(
         password,
         policy,

@@ -46,20 +46,40 @@ def hash_secret(secret: str, *, n: int = N, r: int = R, p: int = P) -> str:
     return f"{SCHEME}${n}${r}${p}${_b64(salt)}${_b64(digest)}"
 
 
-def verify_secret(secret: str, stored: str) -> bool:
-    """True when *secret* hashes to *stored*. A malformed *stored* value never matches."""
+# A hash is checked at most at twice the cost of the parameters above (~0.1 s here): a
+# stored hash whose n, r or p were raised by hand would otherwise make every check of a key
+# or password take tens of seconds (n=2**20, r=32 took 18-33 s), with 24 history entries
+# checked per password change. The parameters iamctl writes can rise within that bound.
+MAX_WORK = 2 * N * R * P
+
+
+def hash_problem(stored: str) -> str | None:
+    """What is wrong with *stored* as a hash iamctl can check, or None when nothing is."""
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != SCHEME:
+        return f"is not a {SCHEME}$n$r$p$salt$hash value"
     try:
-        scheme, n_text, r_text, p_text, salt_text, hash_text = stored.split("$")
-        if scheme != SCHEME:
-            return False
-        n, r, p = int(n_text), int(r_text), int(p_text)
-        salt, expected = _unb64(salt_text), _unb64(hash_text)
-        # Refuse absurd parameters from a hand-edited file rather than hang or exhaust memory.
-        if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
-            return False
-        if not salt or not expected:
-            return False
-        actual = _derive(secret, salt, n, r, p, len(expected))
+        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+        salt, expected = _unb64(parts[4]), _unb64(parts[5])
+    except ValueError:
+        return f"is not a {SCHEME}$n$r$p$salt$hash value"
+    if not (n >= 2 and n & (n - 1) == 0 and r >= 1 and p >= 1 and n * r * p <= MAX_WORK):
+        return (f"has scrypt parameters n={n}, r={r}, p={p}; iamctl writes n={N}, r={R}, p={P} and "
+                f"checks hashes costing at most twice that (n*r*p <= {MAX_WORK})")
+    if not (8 <= len(salt) <= 64 and 16 <= len(expected) <= 64):
+        return "has a salt or hash of a length iamctl never writes"
+    return None
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    """True when *secret* hashes to *stored*. A malformed *stored* value, or one that would
+    cost more than MAX_WORK to check, never matches (the store's checks report it)."""
+    if hash_problem(stored) is not None:
+        return False
+    _, n_text, r_text, p_text, salt_text, hash_text = stored.split("$")
+    salt, expected = _unb64(salt_text), _unb64(hash_text)
+    try:
+        actual = _derive(secret, salt, int(n_text), int(r_text), int(p_text), len(expected))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)

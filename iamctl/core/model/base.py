@@ -258,4 +258,13 @@ def _expect(value: Any, tp: type, where: str) -> None:
 
 
 def _fail(value: Any, tp: type, where: str) -> None:
-    raise StoreError(f"{where} must be {_kind(tp())}, not {_kind(value)} ({value!r}).", "CorruptStore")
+    raise StoreError(f"{where} must be {_kind(tp())}, not {_kind(value)}{_shown(value)}.", "CorruptStore")
+
+
+def _shown(value: Any) -> str:
+    """The wrong value, as far as one line can show it: a table or an array is named, not
+    printed (one nested 3,000 deep would exhaust repr's recursion, a big one the line)."""
+    if isinstance(value, (dict, list)):
+        return ""
+    text = repr(value)
+    return f" ({text if len(text) <= 80 else text[:77] + '...'})"

@@ -28,7 +28,7 @@ from iamctl import __version__
 from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
 from iamctl.core.model.base import from_raw, to_raw
-from iamctl.core.store.checks import check_documents, check_references
+from iamctl.core.store.checks import check_documents, check_references, too_deeply_nested
 
 LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
 
@@ -122,6 +122,8 @@ class Store:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise StoreError(f"{self.path}: invalid TOML: {exc}.", "CorruptStore") from None
+        except RecursionError:  # arrays or inline tables nested hundreds deep
+            raise too_deeply_nested(text, str(self.path)) from None
         self._check(raw)
         return raw
 

@@ -447,6 +447,7 @@ def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) 
             raise Unspliceable(f"cannot find {'.'.join(path)} in the text")
         edits.append((span.start, span.end, ""))
     inserts: dict[int, list[str]] = {}
+    points = _InsertPoints(new_raw, finder, removed)
     for path in changed:
         span = finder.span(path) if path in old_blocks else None
         if path in old_blocks and span is None:
@@ -455,7 +456,7 @@ def splice(text: str, old_raw: dict, new_raw: dict, patterns: tuple[Path, ...]) 
             new_text = patch_block(text[span.start : span.end], path, old_blocks[path], new_blocks[path])
             edits.append((span.start, span.end, _with_gap(new_text, span.end == len(text))))
         else:
-            at = _insert_point(path, new_raw, finder, removed)
+            at = points.at(path)
             inserts.setdefault(at, []).append(checked_block(path, new_blocks[path]))
     for at, texts in inserts.items():
         edits.append((at, at, _insertion(text, at, texts)))
@@ -488,24 +489,60 @@ def _with_gap(block_text: str, at_eof: bool) -> str:
     return block_text if at_eof else block_text + "\n"
 
 
-def _insert_point(path: Path, new_raw: dict, finder: SpanFinder, removed: list[Path]) -> int:
-    """After the entity that precedes it in its collection, else after its owner's last
-    block, else at the end of the file."""
-    parent = new_raw
-    for key in path[:-2]:
-        parent = parent[key]
-    siblings = list(parent.get(path[-2], {})) if len(path) >= 2 else []
-    index = siblings.index(path[-1]) if path and path[-1] in siblings else -1
-    for key in reversed(siblings[:index] if index > 0 else []):
-        span = finder.span((*path[:-1], key))
-        if span is not None and (*path[:-1], key) not in removed:
-            return span.end
-    spans = finder.all()
-    for depth in (len(path) - 2, len(path) - 3):
-        if depth < 0:
-            break
-        prefix = path[:depth]
-        ends = [s.end for p, s in spans.items() if p and p[:depth] == prefix and p not in removed]
-        if ends:
-            return max(ends)
-    return len(finder.text)
+class _InsertPoints:
+    """Where new blocks go: after the entity that precedes each in its collection, else
+    after its owner's last block, else at the end of the file.
+
+    A write may add thousands of entities to one collection (billing usage import): each
+    collection's order is looked up once, and a new entity whose predecessor is new too
+    goes where that one went, so adding n entities costs O(n), not O(n^2)."""
+
+    def __init__(self, new_raw: dict, finder: SpanFinder, removed: list[Path]) -> None:
+        self.new_raw = new_raw
+        self.finder = finder
+        self.removed = set(removed)
+        self._orders: dict[Path, tuple[list[str], dict[str, int]]] = {}  # collection → keys, positions
+        self._placed: dict[Path, int] = {}  # new block → where it went
+
+    def at(self, path: Path) -> int:
+        keys, index = self._position(path)
+        point = self._after_sibling(path, keys, index)
+        if point is None:
+            point = self._after_owner(path)
+        self._placed[path] = point
+        return point
+
+    def _position(self, path: Path) -> tuple[list[str], int]:
+        """The keys of *path*'s collection in order, and *path*'s index among them (-1)."""
+        if len(path) < 2:
+            return [], -1
+        collection = path[:-1]
+        if collection not in self._orders:
+            parent = self.new_raw
+            for key in collection[:-1]:
+                parent = parent[key]
+            keys = list(parent.get(collection[-1], {}))
+            self._orders[collection] = keys, {key: i for i, key in enumerate(keys)}
+        keys, positions = self._orders[collection]
+        return keys, positions.get(path[-1], -1)
+
+    def _after_sibling(self, path: Path, keys: list[str], index: int) -> int | None:
+        for i in range(index - 1, -1, -1):
+            sibling = (*path[:-1], keys[i])
+            if sibling in self._placed:  # new as well: the same place, after it
+                return self._placed[sibling]
+            span = self.finder.span(sibling)
+            if span is not None and sibling not in self.removed:
+                return span.end
+        return None
+
+    def _after_owner(self, path: Path) -> int:
+        spans = self.finder.all()
+        for depth in (len(path) - 2, len(path) - 3):
+            if depth < 0:
+                break
+            prefix = path[:depth]
+            ends = [s.end for p, s in spans.items() if p and p[:depth] == prefix and p not in self.removed]
+            if ends:
+                return max(ends)
+        return len(self.finder.text)

@@ -177,11 +177,14 @@ def _check_credentials(accounts: dict[str, Any], where: str) -> None:
 
 
 def check_documents(raw: dict[str, Any], where: str) -> None:
-    """Every policy document the store holds is a JSON object.
+    """Every policy document the store holds is a JSON object, and every value commands
+    rely on is well formed (check_values).
 
     Run when the file is parsed (a person may have edited it), not on every write: the
     documents iamctl writes were checked as policies on the way in."""
     import json
+
+    check_values(raw, where)
 
     for entity, text in _documents(raw):
         try:
@@ -217,3 +220,171 @@ def _documents(raw: dict[str, Any]) -> list[tuple[str, str]]:
         for name, rcp in org.get("rcps", {}).items():
             out.append((f"RCP {name} of organization {org_id}", rcp.get("document", "{}")))
     return out
+
+
+# ---------------------------------------------------------------- values commands rely on
+#
+# The types of every field are checked when the store is built (model/base.py); these are
+# the values within a type that commands rely on later, so that a hand edit is reported
+# here, naming the entity, rather than crashing a sign-in or a listing days afterwards.
+# They run with check_documents, when the file is parsed: what iamctl writes is valid.
+
+_TIME_FIELDS = {
+    "account": ("created",),
+    "user": ("created",),
+    "login_profile": ("created", "password_changed", "password_last_used"),
+    "access_key": ("created", "last_used_date"),
+    "mfa": ("enabled",),
+    "group": ("created",),
+    "policy": ("created", "updated"),
+    "policy_version": ("created",),
+    "role": ("created", "last_used"),
+    "instance_profile": ("created",),
+    "oidc_provider": ("created",),
+    "saml_provider": ("created", "valid_until"),
+    "session": ("issued", "expires"),
+    "organization": ("created",),
+    "member": ("joined",),
+    "departed": ("joined", "left"),
+    "handshake": ("requested", "expiration", "closed"),
+}
+ACCESS_KEY_STATUSES = ("Active", "Inactive")
+
+
+def check_values(raw: dict[str, Any], where: str) -> None:
+    """12-digit account IDs, ISO 8601 times, access key statuses, Base32 MFA seeds and
+    secret hashes iamctl can check at its own cost; StoreError naming the entity."""
+    for account_id, account in raw.get("accounts", {}).items():
+        acct = f"account {account_id}"
+        if not (len(account_id) == 12 and account_id.isascii() and account_id.isdigit()):
+            raise _broken(where, f"account ID {account_id!r} is not 12 digits.")
+        _times(account, "account", acct, where)
+        _check_holder(account.get("root") or {}, f"the root user ({acct})", where)
+        for name, user in account.get("users", {}).items():
+            _times(user, "user", f"user {name} ({acct})", where)
+            _check_holder(user, f"user {name} ({acct})", where)
+        for kind in ("group", "policy", "role", "instance_profile", "oidc_provider", "saml_provider"):
+            for name, entity in account.get(f"{kind}s" if kind != "policy" else "policies", {}).items():
+                label = f"{kind.replace('_', ' ')} {name} ({acct})"
+                _times(entity, kind, label, where)
+                for version, body in (entity.get("versions", {}) if kind == "policy" else {}).items():
+                    _times(body, "policy_version", f"version {version} of {label}", where)
+        for key, session in account.get("sessions", {}).items():
+            entity = f"session {key} ({acct})"
+            _times(session, "session", entity, where)
+            for field_name in ("secret_hash", "token_hash"):
+                _hash(session.get(field_name), f"{entity}: {field_name}", where)
+    _check_billing_values(raw, where)
+
+
+def _check_holder(holder: dict[str, Any], entity: str, where: str) -> None:
+    """A user's or the root user's credentials: keys, password, MFA device."""
+    for key_id, key in (holder.get("access_keys") or {}).items():
+        label = f"access key {key_id} of {entity}"
+        _times(key, "access_key", label, where)
+        if key.get("status", "Active") not in ACCESS_KEY_STATUSES:
+            raise _broken(where, f"{label} has status {key.get('status')!r}; it must be Active or Inactive.")
+        _hash(key.get("secret_hash"), f"{label}: secret_hash", where)
+    _hash(holder.get("password_hash"), f"{entity}: password_hash", where)
+    login = holder.get("login_profile")
+    if login:
+        _times(login, "login_profile", f"the password of {entity}", where)
+        _hash(login.get("password_hash"), f"the password of {entity}: password_hash", where)
+        for i, old in enumerate(login.get("history", [])):
+            _hash(old, f"the password of {entity}: history[{i}]", where)
+    mfa = holder.get("mfa")
+    if mfa:
+        _times(mfa, "mfa", f"the MFA device of {entity}", where)
+        if not is_base32_seed(mfa.get("seed")):
+            raise _broken(where, f"the MFA device of {entity} has a seed that is not Base32 (A-Z, 2-7).")
+
+
+def _check_billing_values(raw: dict[str, Any], where: str) -> None:
+    for org_id, org in raw.get("organizations", {}).items():
+        entity = f"organization {org_id}"
+        _times(org, "organization", entity, where)
+        for account_id, member in org.get("accounts", {}).items():
+            _times(member, "member", f"{entity}: member {account_id}", where)
+        for key, member in org.get("departed", {}).items():
+            _times(member, "departed", f"{entity}: departed member {key}", where)
+    for hid, handshake in raw.get("handshakes", {}).items():
+        _times(handshake, "handshake", f"handshake {hid}", where)
+    for uid, record in raw.get("usage", {}).items():
+        month = record.get("month")
+        if not (isinstance(month, str) and len(month) == 7 and _is_time(f"{month}-01")):
+            raise _broken(where, f"usage record {uid} has month {month!r}, which is not YYYY-MM.")
+
+
+def _times(entity: dict[str, Any], kind: str, label: str, where: str) -> None:
+    for field_name in _TIME_FIELDS[kind]:
+        value = entity.get(field_name)
+        if value is not None and not _is_time(value):
+            raise _broken(where, f"{label} has {field_name} {value!r}, which is not an ISO 8601 time.")
+
+
+def _is_time(value: object) -> bool:
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_base32_seed(seed: object) -> bool:
+    """Whether TOTP can use *seed*: Base32 (RFC 4648, any case, padding optional)."""
+    import base64
+    import binascii
+
+    if not isinstance(seed, str) or not seed.rstrip("=") or not seed.isascii():
+        return False
+    body = seed.rstrip("=")
+    try:
+        base64.b32decode(body + "=" * (-len(body) % 8), casefold=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _hash(value: object, label: str, where: str) -> None:
+    if value is None:
+        return
+    from iamctl.core.credentials.secrets_hash import hash_problem
+
+    problem = hash_problem(value) if isinstance(value, str) else "is not a string"
+    if problem is not None:
+        raise _broken(where, f"{label} {problem}.")
+
+
+# ---------------------------------------------------------------- nesting
+
+MAX_NESTING = 100  # iamctl writes at most a few levels; Python's TOML parser recurses per level
+
+# Strings (whose brackets do not count), comments, brackets.
+_TOKEN = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]'
+_HEADER = r"^[ \t]*\[[^\n]*\][ \t]*$"
+
+
+def too_deeply_nested(text: str, where: str) -> StoreError:
+    """The error for a store whose arrays or inline tables nest so deep that the TOML
+    parser ran out of recursion: it names the line where the nesting passes MAX_NESTING,
+    and the table it is in. (Only called then: the scan costs a cold read ~5%.)"""
+    import re
+
+    depth = 0
+    for match in re.finditer(_TOKEN, text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, match.start()) + 1
+                headers = re.findall(_HEADER, text[: match.start()], re.MULTILINE)
+                table = f" (in {headers[-1].strip()})" if headers else ""
+                return _broken(where, f"line {line}{table}: arrays or inline tables nest more than "
+                                      f"{MAX_NESTING} deep.")
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+    return _broken(where, "arrays or tables nest too deep to be read.")
