@@ -28,6 +28,12 @@ RESOURCE_ACCOUNT = typer.Option(
 )
 
 
+def _warn_unknown(actions: list[str]) -> None:
+    """One stderr line per action missing from the catalogue; no prefix at all is exit 2."""
+    for warning in sim.check_actions(actions):
+        info(f"iamctl: warning: {warning}")
+
+
 def _now(at: str | None) -> datetime:
     # The one clock read of a simulation; --at makes it reproducible.
     return sim.parse_time(at) if at else datetime.now(UTC).replace(microsecond=0)
@@ -87,14 +93,17 @@ def principal(
     aws:userid, aws:PrincipalArn, aws:PrincipalTag/..., aws:CurrentTime ...), and its
     organization's SCPs and billing-access setting. group/NAME evaluates a group's policies
     as if for a member. An assumed-role ARN with no recorded session is an AWS service's
-    session (an EC2 instance's) when the role trusts that service. Exit 0 when every result
-    is allowed, 1 when any is denied.
+    session (an EC2 instance's) when the role trusts that service. An action that is not in
+    iamctl's action catalogue gets a warning naming the closest real one; an action without
+    a service prefix is refused (exit 2). Exit 0 when every result is allowed, 1 when any
+    is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
     from iamctl.cli.common import read_account
     from iamctl.core.principals import parsed, resolve_principal
 
+    _warn_unknown(action)
     now = _now(at)
     overrides = sim.parse_context(context)
     data, account = read_account()
@@ -131,8 +140,9 @@ def custom(
     Every --scp is an SCP attached directly to the principal's account: at least one must
     allow and any Deny denies. --principal defaults to arn:aws:iam::ACCOUNT:user/simulated
     in the current account (--account, or the store's default), else 123456789012.
-    aws:username, aws:PrincipalArn and aws:PrincipalAccount come from --principal. Exit 0
-    when every result is allowed, 1 when any is denied.
+    aws:username, aws:PrincipalArn and aws:PrincipalAccount come from --principal. Unknown
+    actions are warned about as for simulate principal. Exit 0 when every result is
+    allowed, 1 when any is denied.
 
     Example: iamctl simulate custom --policy s3read.json --action s3:GetObject --resource arn:aws:s3:::b/k
     """
@@ -140,6 +150,7 @@ def custom(
     from iamctl.core.principals import merge_context, parsed
 
     _check_stdin_once([*policy, boundary, *(scp or []), resource_policy, session_policy])
+    _warn_unknown(action)
     now = _now(at)
     overrides = sim.parse_context(context)
     who = sim.principal_from_arn(principal) if principal else _default_principal()
@@ -213,7 +224,9 @@ RUN_HELP = "\n\n".join([
     "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to "
     "FILE). Then: action or actions, resource or resources (default \"*\"), optional context (a table; a "
     "list value is multi-valued), resource_account, at, and expect = \"allowed\" | \"denied\" | "
-    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits.",
+    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits. A case "
+    "whose action is not in iamctl's action catalogue fails, naming the closest real action, unless it "
+    "says unknown_action = true.",
     "\\[defaults]\nat = \"2024-05-01T12:00:00Z\"\n\n"
     "\\[\\[case]]\nname = \"alice reads her bucket\"\nprincipal = \"alice\"\naction = \"s3:GetObject\"\n"
     "resource = \"arn:aws:s3:::alice-bucket/report.csv\"\nexpect = \"allowed\"\n\n"
@@ -242,6 +255,8 @@ def run_cases(
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read {file}: {exc}", "UnreadableFile") from None
     loaded = cases.load(text, str(file))
+    for warning in cases.unknown_actions(loaded):
+        info(f"iamctl: warning: {warning}")
     store = _LazyAccount()
     outcomes = [cases.run_case(case, base, store.get, _now) for case in loaded]
     env = current()

@@ -259,10 +259,12 @@ class _Lint:
             return
         if not catalogue.is_known_service(prefix):
             self.add("ERROR", "INVALID_SERVICE_IN_ACTION",
-                     f"The service prefix {prefix} in action {value} is not a known AWS service.", path, start, end)
+                     f"The service prefix {prefix} in action {value} is not a known AWS service"
+                     + catalogue.did_you_mean(value), path, start, end)
         elif not catalogue.is_known_action(value):
+            wild = "*" in value or "?" in value
             self.add("ERROR", "INVALID_ACTION", f"The action {value} does not exist in service {prefix}"
-                     + (" (no action matches the pattern)." if "*" in value or "?" in value else "."),
+                     + (" (no action matches the pattern)." if wild else catalogue.did_you_mean(value)),
                      path, start, end)
 
     def pass_role(self, strings: dict[str, list], path: list[dict[str, Any]]) -> None:
