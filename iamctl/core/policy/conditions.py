@@ -227,6 +227,8 @@ class Condition:
 def _type_string_value(
     family: str, cmp: str, pieces: tuple[tuple[str, bool], ...]
 ) -> object:
+    if family == "bool":
+        return variables.join(pieces).strip().lower()
     if family == "arn":
         return matching.compile_pieces(pieces, arn=True)
     if cmp == "like":
@@ -371,7 +373,11 @@ def _shared_condition(
 
 def _type_values(cond: Condition, allow_variables: bool, fail: Fail) -> None:
     family = cond.family
-    if family in ("string", "arn"):
+    # "You can use a policy variable with the Boolean condition operator" (Condition
+    # operators); string and ARN operators take them too, the others do not.
+    if family in ("string", "arn") or (
+        family == "bool" and allow_variables and any(variables.has_variables(v) for v in cond.values)
+    ):
         templates = tuple(
             variables.parse_template(v) if allow_variables else ((v, False),)
             for v in cond.values
