@@ -177,6 +177,11 @@ class Condition:
         if self.family == "null":
             absent = not got
             return any((v.lower() == "true") == absent for v in self.values)
+        if got and self.qualifier is not None and not any(got):
+            # "If the key values in the request resolve to an empty data set (for example, an
+            # empty string), a condition operator modified by ForAllValues returns true, and a
+            # condition operator modified by ForAnyValue returns false." (multi-value conditions)
+            got = ()
         if not got:
             if self._uses_variables and not self.if_exists:
                 unresolved = self._unresolved(lookup)
