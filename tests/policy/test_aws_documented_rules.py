@@ -390,3 +390,31 @@ def test_resource_page_examples() -> None:
     # "Any single character (?)"
     assert allowed_on("arn:aws:sqs:us-east-?:111111111111:queue1", "arn:aws:sqs:us-east-1:111111111111:queue1")
     assert not allowed_on("arn:aws:sqs:us-east-?:111111111111:queue1", "arn:aws:sqs:us-east-12:111111111111:queue1")
+
+
+# ---------------------------------------------------------------- wildcards in Action
+
+
+def action_allowed(action_element: str | list[str], action: str) -> bool:
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action_element, "Resource": "*"}]}
+    return ask(ALICE, action, "*", PolicySet([doc(policy)])).decision == "allowed"
+
+
+def test_action_page_examples() -> None:
+    # "The prefix and the action name are case insensitive. For example, iam:ListAccessKeys
+    # is the same as IAM:listaccesskeys."
+    assert action_allowed("iam:ListAccessKeys", "IAM:listaccesskeys")
+    assert action_allowed("IAM:listaccesskeys", "iam:ListAccessKeys")
+    several = ["sqs:SendMessage", "sqs:ReceiveMessage", "ec2:StartInstances", "iam:ChangePassword", "s3:GetObject"]
+    for action in several:
+        assert action_allowed(several, action)
+    assert not action_allowed(several, "sqs:DeleteQueue")
+    # "the following Action element applies to all S3 actions."
+    assert action_allowed("s3:*", "s3:PutBucketPolicy")
+    assert not action_allowed("s3:*", "s3express:CreateSession")
+    # "applies to all IAM actions that include the string AccessKey, including
+    # CreateAccessKey, DeleteAccessKey, ListAccessKeys, and UpdateAccessKey."
+    for action in ("iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"):
+        assert action_allowed("iam:*AccessKey*", action)
+    assert not action_allowed("iam:*AccessKey*", "iam:CreateUser")
+    assert action_allowed("iam:*accesskey*", "iam:CreateAccessKey")
