@@ -6,8 +6,8 @@ Two figures:
 - parse plus evaluate: what one simulation costs from the documents' text, as a command
   does it: 100 different sets of 20 documents, each parsed and then asked 250 action/resource
   pairs; parsing is about two thirds of it in 0.2.0 (issue 12 target: >= 1.4x 0.2.0's
-  figure. Measured side by side on a shared 2-core machine: 0.2.0 22,100-24,800
-  decisions/s, this version 37,000-39,000).
+  figure. Measured side by side, interleaved, on a shared 2-core machine: 0.2.0
+  20,000-24,800 decisions/s, this version 34,500-39,000; 1.6-1.75x in every pair).
 
 Run: python bench/eval_bench.py
 """

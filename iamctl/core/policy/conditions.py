@@ -177,7 +177,7 @@ class Condition:
         if self.family == "null":
             absent = not got
             return any((v.lower() == "true") == absent for v in self.values)
-        if got and self.qualifier is not None and not any(got):
+        if self.qualifier is not None and got and not any(got):
             # "If the key values in the request resolve to an empty data set (for example, an
             # empty string), a condition operator modified by ForAllValues returns true, and a
             # condition operator modified by ForAnyValue returns false." (multi-value conditions)

@@ -107,6 +107,7 @@ class ResourceMatcher:
     exact: Collection[str]  # see _small_set
     prefixes: tuple[str, ...]  # names whose only wildcard is a final "*", without it
     wild: tuple[tuple[str, ...], tuple[str, ...]]  # other wildcard names: (ARNs, others)
+    has_wild: bool  # wild holds a name
     templates: tuple[tuple[tuple[variables.Piece, ...], bool], ...]  # (pieces, is_arn)
     template_keys: tuple[
         tuple[str, ...], ...
@@ -168,20 +169,19 @@ class ResourceMatcher:
             # A variable with no value makes the whole statement fail to match, for
             # NotResource too (IAM User Guide, "Policy variables": "any attempt to match it
             # fails and causes the statement to be invalid").
-            matchers = [
-                self._template_matcher(i, pieces, is_arn, lookup)
-                for i, (pieces, is_arn) in enumerate(self.templates)
-            ]
-            if None in matchers:
-                return False
-            for matcher in matchers:
-                if matcher.fullmatch(resource):  # type: ignore[union-attr]
-                    return not self.negate
-        if resource in self.exact:
+            hit = False
+            for i, (pieces, is_arn) in enumerate(self.templates):
+                matcher = self._template_matcher(i, pieces, is_arn, lookup)
+                if matcher is None:
+                    return False
+                hit = hit or matcher.fullmatch(resource) is not None
+            if hit:
+                return not self.negate
+        if resource in self.exact or (
+            self.prefixes and resource.startswith(self.prefixes)
+        ):
             return not self.negate
-        if self.prefixes and resource.startswith(self.prefixes):
-            return not self.negate
-        if (self.wild[0] or self.wild[1]) and self._wild().fullmatch(resource):
+        if self.has_wild and (self._pattern or self._wild()).fullmatch(resource):
             return not self.negate
         return self.negate
 
@@ -752,6 +752,7 @@ def _compile_resources(
             tuple(n for n in rest if n.startswith("arn:")),
             tuple(n for n in rest if not n.startswith("arn:")),
         ),
+        has_wild=bool(rest),
         templates=tuple(templates),
         template_keys=tuple(
             tuple(p.key for p in pieces if isinstance(p, variables.Variable))
