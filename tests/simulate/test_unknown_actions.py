@@ -151,3 +151,20 @@ def test_policy_validate_says_did_you_mean(cli, write) -> None:
         "did you mean ec2:StopInstances?" in details
     )
     assert "The action s3:Gett* does not exist in service s3 (no action matches the pattern)." in details
+
+
+def test_policy_validate_warns_about_a_variable_before_the_fifth_colon(cli, write) -> None:
+    # IAM User Guide, "Policy variables": "You can't use a variable to replace parts of the
+    # ARN before the fifth colon, such as the service or account."
+    path = write("p.json", doc(allow("sqs:SendMessage", [
+        "arn:aws:sqs:${aws:RequestedRegion}:123456789012:jobs",
+        "arn:aws:sqs:us-east-1:123456789012:${aws:username}",
+        "arn:aws:s3:::b/${*}",
+    ])))
+    r = cli("policy", "validate", path, "--output", "json")
+    assert r.code == 0, r.out
+    findings = r.json()["findings"]
+    assert [(f["findingType"], f["issueCode"]) for f in findings] == [("WARNING", "VARIABLE_BEFORE_RESOURCE_PART")]
+    assert findings[0]["findingDetails"].startswith("The policy variable ${aws:RequestedRegion} stands before")
+    assert findings[0]["locations"][0]["path"][-1] == {"index": 0}
+    assert "learnMoreLink" not in findings[0]
