@@ -298,7 +298,9 @@ def test_missing_variable_fails_resource_and_notresource() -> None:
         "Resource": ["arn:aws:s3:::shared/*", "arn:aws:s3:::home/${aws:username}/*"]}]}
     policies = PolicySet([doc(example)])
     assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::shared/x", policies).decision == "allowed"
-    assert ask(ROLE_SESSION, "s3:GetObject", "arn:aws:s3:::shared/x", policies).decision == "implicitDeny"
+    got = ask(ROLE_SESSION, "s3:GetObject", "arn:aws:s3:::shared/x", policies)
+    assert got.decision == "implicitDeny"
+    assert got.missing_context == ["aws:username"]
     deny = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"},
         {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"}]}

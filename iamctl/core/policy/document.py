@@ -161,7 +161,11 @@ class ResourceMatcher:
         self._compiled[key] = matcher
         return matcher
 
-    def matches(self, resource: str, lookup: variables.Lookup) -> bool:
+    def matches(
+        self, resource: str, lookup: variables.Lookup, missing: list[str] | None = None
+    ) -> bool:
+        """Whether the statement's Resource/NotResource lets ``resource`` through; a variable
+        with no value (its key goes to ``missing``) makes it False."""
         # One method, no helper call: this runs for most statements of most requests.
         if self.any_resource or self.none_resource:
             return not self.negate
@@ -173,6 +177,8 @@ class ResourceMatcher:
             for i, (pieces, is_arn) in enumerate(self.templates):
                 matcher = self._template_matcher(i, pieces, is_arn, lookup)
                 if matcher is None:
+                    if missing is not None:
+                        missing.extend(variables.unresolved(pieces, lookup))
                     return False
                 hit = hit or matcher.fullmatch(resource) is not None
             if hit:

@@ -144,7 +144,7 @@ class _Eval:
         resource = self.resource
         for entry in _index_for(policies).statements_for(self.action, self.service):
             policy, st, rm, needs_principal, conditions, is_deny, ms = entry
-            if rm is not None and not rm.matches(resource, self.lookup):
+            if rm is not None and not rm.matches(resource, self.lookup, self.missing):
                 continue
             grant = None
             if needs_principal:
