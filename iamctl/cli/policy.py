@@ -104,8 +104,9 @@ def validate(
 
     Findings are ERROR, SECURITY_WARNING, WARNING or SUGGESTION, each with an issue code and
     the line and column it is about: what IAM would refuse (MalformedPolicyDocument), unknown
-    services and actions, unknown condition operators, values of the wrong type for their
-    operator, variables in a 2008-10-17 policy, Allow with NotAction/NotResource/NotPrincipal,
+    services and actions (with the closest real action), unknown condition operators, values
+    of the wrong type for their operator, variables in a 2008-10-17 policy or before an ARN's
+    fifth colon, Allow with NotAction/NotResource/NotPrincipal,
     iam:PassRole on "*", empty arrays, repeated statements. --output json prints
     {"findings": [...]} as aws accessanalyzer validate-policy does. Exit 1 if any ERROR.
 

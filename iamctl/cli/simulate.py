@@ -41,6 +41,12 @@ RESOURCE_ACCOUNT = typer.Option(
 )
 
 
+def _warn_unknown(actions: list[str]) -> None:
+    """One stderr line per action missing from the catalogue; no prefix at all is exit 2."""
+    for warning in sim.check_actions(actions):
+        info(f"iamctl: warning: {warning}")
+
+
 def _now(at: str | None) -> datetime:
     # The one clock read of a simulation; --at makes it reproducible.
     return sim.parse_time(at) if at else datetime.now(UTC).replace(microsecond=0)
@@ -111,8 +117,10 @@ def principal(
     evaluates a session of the role named simulated, as AWS's SimulatePrincipalPolicy does.
     An assumed-role ARN with no recorded session is an AWS service's session (an EC2
     instance's) when the role trusts that service. With no PRINCIPAL it simulates whoever
-    the credentials aws-cli would use belong to (see whoami). Exit 0 when every result is
-    allowed, 1 when any is denied.
+    the credentials aws-cli would use belong to (see whoami). An action that is not in
+    iamctl's action catalogue gets a warning naming the closest real one; an action without
+    a service prefix is refused (exit 2). Exit 0 when every result is allowed, 1 when any
+    is denied.
 
     Example: iamctl simulate principal alice --action s3:GetObject --resource arn:aws:s3:::bucket/key
     """
@@ -120,6 +128,7 @@ def principal(
     from iamctl.core.principals import parsed, resolve_principal
 
     _check_stdin_once([resource_policy, endpoint_policy])
+    _warn_unknown(action)
     now = _now(at)
     overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
     if principal is None:
@@ -188,8 +197,9 @@ def custom(
     --endpoint-policy is the VPC endpoint policy the request passes through: it must allow
     too. --principal defaults to arn:aws:iam::ACCOUNT:user/simulated
     in the current account (--account, or the store's default), else 123456789012.
-    aws:username, aws:PrincipalArn and aws:PrincipalAccount come from --principal. Exit 0
-    when every result is allowed, 1 when any is denied.
+    aws:username, aws:PrincipalArn and aws:PrincipalAccount come from --principal. Unknown
+    actions are warned about as for simulate principal. Exit 0 when every result is
+    allowed, 1 when any is denied.
 
     Example: iamctl simulate custom --policy s3read.json --action s3:GetObject --resource arn:aws:s3:::b/k
     """
@@ -200,6 +210,7 @@ def custom(
     rcp_levels = _levels(rcp, rcp_level, "--rcp")
     _check_stdin_once([*policy, boundary, *[f for level in scp_levels + rcp_levels for f in level],
                        resource_policy, session_policy, endpoint_policy])
+    _warn_unknown(action)
     now = _now(at)
     overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
     who = sim.principal_from_arn(principal) if principal else _default_principal()
@@ -318,7 +329,9 @@ RUN_HELP = "\n\n".join([
     "endpoint_policy works with a store principal too). Then: action or actions, resource or resources "
     "(default \"*\"), optional context (a table; a list value is multi-valued), resource_account, at, and "
     "expect = \"allowed\" | \"denied\" | "
-    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits.",
+    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits. A case "
+    "whose action is not in iamctl's action catalogue fails, naming the closest real action, unless it "
+    "says unknown_action = true.",
     "\\[defaults]\nat = \"2024-05-01T12:00:00Z\"\n\n"
     "\\[\\[case]]\nname = \"alice reads her bucket\"\nprincipal = \"alice\"\naction = \"s3:GetObject\"\n"
     "resource = \"arn:aws:s3:::alice-bucket/report.csv\"\nexpect = \"allowed\"\n\n"
@@ -347,6 +360,8 @@ def run_cases(
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read {file}: {exc}", "UnreadableFile") from None
     loaded = cases.load(text, str(file))
+    for warning in cases.unknown_actions(loaded):
+        info(f"iamctl: warning: {warning}")
     store = _LazyAccount()
     outcomes = [cases.run_case(case, base, store.get, _now) for case in loaded]
     env = current()

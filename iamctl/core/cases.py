@@ -13,6 +13,7 @@ Format (paths relative to the case file)::
     context = { "aws:SourceIp" = "10.1.2.3", "aws:TagKeys" = ["a", "b"] }
     resource_account = "111122223333"
     expect = "allowed"              # allowed | denied | explicitDeny | implicitDeny
+    unknown_action = true           # optional: the action is knowingly not in the catalogue
 
     [[case]]                        # custom mode: documents instead of a store principal
     policies = ["dev.json"]
@@ -26,7 +27,9 @@ Format (paths relative to the case file)::
     action = "s3:PutObject"
     expect = "denied"
 
-A case passes when every action × resource result matches ``expect``.
+A case passes when every action × resource result matches ``expect``. A case whose action is
+not in the shipped action catalogue fails with the closest real action, unless it says
+``unknown_action = true``; an action without a service prefix makes the file unusable.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ CASE_KEYS = frozenset({
     "name", "principal", "policies", "boundary", "scps", "scp_levels", "rcps", "rcp_levels", "endpoint_policy",
     "resource_policy", "session_policy",
     "action", "actions", "resource", "resources", "context", "resource_account", "at", "expect",
+    "unknown_action",
 })
 
 
@@ -82,6 +86,15 @@ class Outcome:
         return out
 
 
+def unknown_actions(cases: list[dict[str, Any]]) -> list[str]:
+    """The catalogue warnings of every case that does not say ``unknown_action = true``."""
+    found: dict[str, None] = {}
+    for case in cases:
+        if not case.get("unknown_action", False):
+            found.update(dict.fromkeys(sim.check_actions(_strings(case, "action", "actions"))))
+    return list(found)
+
+
 def summary_shape(outcomes: list[Outcome]) -> dict[str, int]:
     passed = sum(o.passed for o in outcomes)
     return {"Cases": len(outcomes), "Passed": passed, "Failed": len(outcomes) - passed}
@@ -113,6 +126,12 @@ def load(text: str, source: str) -> list[dict[str, Any]]:
             raise UsageError(f"{where}: expect must be one of {', '.join(sim.EXPECTATIONS)}.", "InvalidCaseFile")
         if not _strings(case, "action", "actions"):
             raise UsageError(f"{where}: needs action or actions.", "InvalidCaseFile")
+        if not isinstance(case.get("unknown_action", False), bool):
+            raise UsageError(f"{where}: unknown_action must be true or false.", "InvalidCaseFile")
+        try:
+            sim.check_actions(_strings(case, "action", "actions"))
+        except UsageError as exc:
+            raise UsageError(f"{where}: {exc.message}", "InvalidCaseFile") from None
         if "policies" not in case and "principal" not in case:
             raise UsageError(f"{where}: needs a principal from the store or policies = [...].", "InvalidCaseFile")
         out.append(case)
@@ -156,6 +175,10 @@ def run_case(
 ) -> Outcome:
     """Run one case; an error (a missing file, an unknown user ...) fails the case, not the run."""
     expect = case["expect"]
+    if not case.get("unknown_action", False):
+        unknown = sim.check_actions(_strings(case, "action", "actions"))
+        if unknown:
+            return Outcome(case["name"], expect, False, error=f"UnknownAction: {unknown[0]}")
     try:
         simulation = _simulation(case, base, account, clock)
         results = sim.run(simulation, _strings(case, "action", "actions"), _strings(case, "resource", "resources"))

@@ -88,6 +88,26 @@ def parse_context_json(text: str | None, context: Context) -> tuple[Context, fro
     return out, frozenset(removed)
 
 
+def check_actions(actions: Sequence[str]) -> list[str]:
+    """One warning per action that is not in the shipped catalogue (any case), each naming
+    the closest real action. An action without a service prefix is a UsageError: IAM
+    actions are always SERVICE:ACTION, so the question cannot be asked."""
+    from iamctl.core.policy import catalogue
+
+    warnings = []
+    for action in dict.fromkeys(actions):
+        if not catalogue.has_service_prefix(action):
+            raise UsageError(
+                f"Action {action!r} has no service prefix: write SERVICE:ACTION, such as "
+                f"s3:GetObject{catalogue.did_you_mean(action)}",
+                "InvalidAction",
+            )
+        problem = catalogue.unknown_action_problem(action)
+        if problem is not None:
+            warnings.append(problem)
+    return warnings
+
+
 def parse_time(text: str) -> datetime:
     """ISO 8601 (``2024-05-01T12:00:00Z``, a date, an offset) or epoch seconds; UTC if no zone."""
     raw = text.strip()

@@ -246,3 +246,13 @@ def test_condition_values_are_typed() -> None:
         ("a*", "b"),
     )
     assert c2.typed == (10.0,) and c3.values == ("true",)
+
+
+@pytest.mark.parametrize("text", ["1\uaa50", "{\"Version\": 1\u0663}", "[\u0661]"])
+def test_a_number_with_unicode_digits_is_a_syntax_error_with_a_position(text: str) -> None:
+    # A digit that is not ASCII (Cham, Arabic-Indic) is not JSON; the position-recording
+    # reader once took it for part of a number and leaked json's own JSONDecodeError.
+    with pytest.raises(IamError) as err:
+        parse_policy(text)
+    assert err.value.code == "MalformedPolicyDocument"
+    assert re.search(r"\(line 1, column \d+\)", err.value.message)

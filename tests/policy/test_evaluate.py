@@ -92,15 +92,25 @@ def test_arn_fields_are_matched_separately() -> None:
         ).decision
         == "allowed"
     )
-    ps = PolicySet(
-        [pol(allow("ec2:*", "arn:aws:ec2:*:instance/*"))]
-    )  # '*' cannot swallow the account
+    # A '*' inside a field (not its last character) cannot swallow the field's colon.
+    ps = PolicySet([pol(allow("ec2:*", "arn:aws:ec2:us-east-1:*2instance/*"))])
     assert (
         evaluate(
             req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
             ps,
         ).decision
         == "implicitDeny"
+    )
+    # "If the * wildcard is the last character of a resource ARN segment, it can expand to
+    # match beyond the colon boundaries" (IAM User Guide, "IAM JSON policy elements:
+    # Resource"): here the region's '*' runs on through the account.
+    ps = PolicySet([pol(allow("ec2:*", "arn:aws:ec2:*:instance/*"))])
+    assert (
+        evaluate(
+            req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
+            ps,
+        ).decision
+        == "allowed"
     )
 
 

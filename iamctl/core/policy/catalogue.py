@@ -110,3 +110,60 @@ def is_known_action(action: str) -> bool:
     if not _has_wildcard(action):
         return name.lower() in _by_service().get(prefix, {})
     return bool(actions_matching(action))
+
+
+# ---------------------------------------------------------------- "did you mean"
+
+# How alike two names must be for a suggestion (difflib's ratio; 0.6 is its default).
+_CLOSE = 0.6
+
+
+def closest_action(action: str) -> str | None:
+    """The real action nearest in spelling to ``action``, as AWS spells it, or None.
+
+    ``"ec2:RunInstance"`` -> ``"ec2:RunInstances"``; ``"RunInstances"`` (no prefix) ->
+    ``"ec2:RunInstances"``; ``"ec3:RunInstances"`` -> ``"ec2:RunInstances"``. Looked for in
+    the action's own service first, then under the same name in any service, then in the
+    services whose prefix is spelled most like the given one.
+    """
+    import difflib
+
+    by_service = _by_service()
+    prefix, sep, name = action.partition(":")
+    if not sep:
+        prefix, name = "", action
+    prefix, low = prefix.lower(), name.lower()
+    if not low or _has_wildcard(action):
+        return None
+    if prefix in by_service:
+        near = difflib.get_close_matches(low, by_service[prefix], n=1, cutoff=_CLOSE)
+        if near:
+            return f"{prefix}:{by_service[prefix][near[0]]}"
+    for svc in sorted(by_service):
+        if low in by_service[svc]:
+            return f"{svc}:{by_service[svc][low]}"
+    for svc in difflib.get_close_matches(prefix, by_service, n=3, cutoff=_CLOSE) if prefix else ():
+        near = difflib.get_close_matches(low, by_service[svc], n=1, cutoff=_CLOSE)
+        if near:
+            return f"{svc}:{by_service[svc][near[0]]}"
+    return None
+
+
+def did_you_mean(action: str, otherwise: str = ".") -> str:
+    """``"; did you mean X?"`` for the closest action, else ``otherwise``: a sentence's end."""
+    near = closest_action(action)
+    return f"; did you mean {near}?" if near else otherwise
+
+
+def has_service_prefix(action: str) -> bool:
+    """``"*"`` or ``prefix:name`` with both parts non-empty."""
+    return _split(action) is not None
+
+
+def unknown_action_problem(action: str) -> str | None:
+    """None when ``action`` is in the catalogue (any case) or a pattern matching an action
+    of it; otherwise one sentence saying so, with the closest real action."""
+    if is_known_action(action):
+        return None
+    what = "matches no action" if _has_wildcard(action) else "is not an action"
+    return f"{action} {what} in iamctl's catalogue of AWS actions{did_you_mean(action)}"

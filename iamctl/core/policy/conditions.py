@@ -5,7 +5,11 @@ Semantics follow "IAM JSON policy elements: Condition operators":
 - a key missing from the request makes a positive operator false and a negated one
   (``StringNotEquals``, ``NotIpAddress``, ``ArnNotLike`` ...) true, except ``...IfExists``
   (true when missing) and ``Null`` (which tests presence);
-- ``ForAllValues:`` is true for a missing/empty key, ``ForAnyValue:`` false.
+- ``ForAllValues:`` is true for a missing/empty key, ``ForAnyValue:`` false;
+- a policy variable in a value that has no value in the request (and no default) makes the
+  condition false under every operator, negated ones included ("Policy variables": "any
+  attempt to match it fails and causes the statement to be invalid"); only ``...IfExists``
+  with the condition key itself absent still holds.
 """
 
 from __future__ import annotations
@@ -173,11 +177,25 @@ class Condition:
         if self.family == "null":
             absent = not got
             return any((v.lower() == "true") == absent for v in self.values)
+        if self.qualifier is not None and got and not any(got):
+            # "If the key values in the request resolve to an empty data set (for example, an
+            # empty string), a condition operator modified by ForAllValues returns true, and a
+            # condition operator modified by ForAnyValue returns false." (multi-value conditions)
+            got = ()
         if not got:
+            if self._uses_variables and not self.if_exists:
+                unresolved = self._unresolved(lookup)
+                if unresolved:
+                    missing.extend(unresolved)
+                    return False
             return self._when_missing(missing)
-        policy_values = (
-            self.typed if not self._uses_variables else self._resolved(lookup)
-        )
+        if self._uses_variables:
+            policy_values = self._resolved(lookup)
+            if policy_values is None:
+                missing.extend(self._unresolved(lookup))
+                return False
+        else:
+            policy_values = self.typed
         match = _MATCHERS[self.family]
         cmp = self.cmp
         if self.qualifier is None:
@@ -197,22 +215,25 @@ class Condition:
         missing.append(self.key)
         return False
 
-    def _resolved(self, lookup: Lookup) -> tuple[object, ...]:
-        if not self._uses_variables:
-            return self.typed
+    def _resolved(self, lookup: Lookup) -> tuple[object, ...] | None:
+        """The values with variables replaced; None if one cannot be (the condition fails)."""
         out: list[object] = []
         for pieces in self.templates:
             resolved = variables.substitute(pieces, lookup)
-            if (
-                resolved is not None
-            ):  # an unresolvable variable: that value matches nothing
-                out.append(_type_string_value(self.family, self.cmp, resolved))
+            if resolved is None:
+                return None
+            out.append(_type_string_value(self.family, self.cmp, resolved))
         return tuple(out)
+
+    def _unresolved(self, lookup: Lookup) -> list[str]:
+        return [k for pieces in self.templates for k in variables.unresolved(pieces, lookup)]
 
 
 def _type_string_value(
     family: str, cmp: str, pieces: tuple[tuple[str, bool], ...]
 ) -> object:
+    if family == "bool":
+        return variables.join(pieces).strip().lower()
     if family == "arn":
         return matching.compile_pieces(pieces, arn=True)
     if cmp == "like":
@@ -357,7 +378,11 @@ def _shared_condition(
 
 def _type_values(cond: Condition, allow_variables: bool, fail: Fail) -> None:
     family = cond.family
-    if family in ("string", "arn"):
+    # "You can use a policy variable with the Boolean condition operator" (Condition
+    # operators); string and ARN operators take them too, the others do not.
+    if family in ("string", "arn") or (
+        family == "bool" and allow_variables and any(variables.has_variables(v) for v in cond.values)
+    ):
         templates = tuple(
             variables.parse_template(v) if allow_variables else ((v, False),)
             for v in cond.values

@@ -143,6 +143,7 @@ class _Eval:
         self.missing: list[str] = []
         self.memo: dict[int, bool] | None = None
         self.absent = frozenset(k.lower() for k in request.absent) if request.absent else request.absent
+        self.has_boundary = False  # the principal has a permissions boundary (NotPrincipal)
 
     def lookup(self, key: str) -> Sequence[str] | None:
         ctx = self.ctx
@@ -158,11 +159,11 @@ class _Eval:
         resource = self.resource
         for entry in _index_for(policies).statements_for(self.action, self.service):
             policy, st, rm, needs_principal, conditions, is_deny, ms = entry
-            if rm is not None and not rm.matches(resource, self.lookup):
+            if rm is not None and not rm.matches(resource, self.lookup, self.missing):
                 continue
             grant = None
             if needs_principal:
-                grant = _principal_grant(st, self.principal)
+                grant = _principal_grant(st, self.principal, self.has_boundary)
                 if grant is None:
                     continue
             if conditions and not self._conditions_hold(conditions):
@@ -193,10 +194,15 @@ _Entry = tuple[
 
 
 def _entry(policy: Policy, st: Statement) -> _Entry:
+    # One entry per statement, shared by every action's list and every index that holds
+    # the policy: fewer live objects keep memory and Python's garbage collector small.
+    found = st.eval_entry
+    if found is not None and found[0] is policy:
+        return found
     rm = st.resource_matcher
     if rm is not None and rm.any_resource:
         rm = None
-    return (
+    found = st.eval_entry = (
         policy,
         st,
         rm,
@@ -205,6 +211,7 @@ def _entry(policy: Policy, st: Statement) -> _Entry:
         st.effect == "Deny",
         _matched_statement(policy, st),
     )
+    return found
 
 
 class _Index:
@@ -278,7 +285,9 @@ def _derived(key: str, p: Principal) -> Sequence[str] | None:
 _PRINCIPAL_TYPE_KEY = {"Root": "Account", "Role": "AssumedRole"}
 
 
-def _principal_grant(st: Statement, p: Principal) -> str | None:
+def _principal_grant(
+    st: Statement, p: Principal, has_boundary: bool = False
+) -> str | None:
     """How the statement's Principal names ``p``: "direct", "role", "account", or None."""
     if st.principals is not None:
         best = None
@@ -291,8 +300,19 @@ def _principal_grant(st: Statement, p: Principal) -> str | None:
                     best = kind
         return best
     if st.not_principals is not None:
+        if has_boundary and st.effect == "Deny":
+            # "The NotPrincipal element with a Deny effect will always deny any IAM principal
+            # that has a permissions boundary policy attached, regardless of the values
+            # specified in the NotPrincipal element." (IAM User Guide, NotPrincipal)
+            return "direct"
+        # Only the principal itself is spared: "all principals except the assumed-role user
+        # named cross-account-audit-app ... are explicitly denied" although the role and the
+        # account are listed too (IAM User Guide, NotPrincipal). So a role ARN does not
+        # spare the role's other sessions, nor an account ARN the account's users.
         named = any(
-            _names(t, i, p) for t, ids in st.not_principals.items() for i in ids
+            _names(t, i, p) == "direct"
+            for t, ids in st.not_principals.items()
+            for i in ids
         )
         return None if named else "direct"
     return "direct"
@@ -334,6 +354,7 @@ def _names(ptype: str, ident: str, p: Principal) -> str | None:
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does; never touches I/O or clocks."""
     ev = _Eval(request)
+    ev.has_boundary = policies.boundary is not None
     p = request.principal
     if (
         policies.scps is None

@@ -20,30 +20,45 @@ _ARN_HEADER_FIELDS = 5
 
 @lru_cache(maxsize=8192)
 def compile_pieces(
-    pieces: Pieces, *, ignore_case: bool = False, arn: bool = False
+    pieces: Pieces,
+    *,
+    ignore_case: bool = False,
+    arn: bool = False,
+    resource: bool = False,
 ) -> Matcher:
-    """Compile a wildcard pattern to an anchored regex (use ``.fullmatch``)."""
+    """Compile a wildcard pattern to an anchored regex (use ``.fullmatch``).
+
+    ``resource``: the pattern is a Resource/NotResource ARN, where a ``*`` that ends a header
+    field may run past the field's colon (IAM User Guide, "IAM JSON policy elements:
+    Resource": "If the * wildcard is the last character of a resource ARN segment, it can
+    expand to match beyond the colon boundaries"). ArnLike keeps fields apart: "each of the
+    six colon-delimited components of the ARN is checked separately".
+    """
+    chars = [(ch, literal) for text, literal in pieces for ch in text]
     out: list[str] = []
     colons = 0
-    for text, literal in pieces:
-        for ch in text:
-            in_header = arn and colons < _ARN_HEADER_FIELDS
-            if ch == ":":
-                colons += 1
-            if literal or ch not in "*?":
-                out.append(re.escape(ch))
-            elif ch == "*":
-                out.append("[^:]*" if in_header else ".*")
-            else:
-                out.append("[^:]" if in_header else ".")
+    for i, (ch, literal) in enumerate(chars):
+        in_header = arn and colons < _ARN_HEADER_FIELDS
+        if ch == ":":
+            colons += 1
+        if literal or ch not in "*?":
+            out.append(re.escape(ch))
+        elif ch == "*":
+            ends_field = i + 1 == len(chars) or chars[i + 1][0] == ":"
+            spans = not in_header or (resource and ends_field)
+            out.append(".*" if spans else "[^:]*")
+        else:
+            out.append("[^:]" if in_header else ".")
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
     return re.compile("".join(out), flags)
 
 
 def compile_wildcard(
-    pattern: str, *, ignore_case: bool = False, arn: bool = False
+    pattern: str, *, ignore_case: bool = False, arn: bool = False, resource: bool = False
 ) -> Matcher:
-    return compile_pieces(((pattern, False),), ignore_case=ignore_case, arn=arn)
+    return compile_pieces(
+        ((pattern, False),), ignore_case=ignore_case, arn=arn, resource=resource
+    )
 
 
 def is_wildcard(pattern: str) -> bool:
@@ -51,11 +66,12 @@ def is_wildcard(pattern: str) -> bool:
 
 
 def compile_any(
-    patterns: Iterable[str], *, ignore_case: bool, arn: bool
+    patterns: Iterable[str], *, ignore_case: bool, arn: bool, resource: bool = False
 ) -> Matcher | None:
     """One alternation regex for many wildcard patterns, so a statement is one regex call."""
     parts = [
-        compile_wildcard(p, ignore_case=ignore_case, arn=arn).pattern for p in patterns
+        compile_wildcard(p, ignore_case=ignore_case, arn=arn, resource=resource).pattern
+        for p in patterns
     ]
     if not parts:
         return None
@@ -68,15 +84,12 @@ def resource_is_arn_pattern(pattern: str) -> bool:
 
 
 def match_resource(pattern: str, resource: str) -> bool:
-    """AWS's Resource matching: case-sensitive, ARN fields matched one by one."""
+    """AWS's Resource matching: case-sensitive, ARN fields matched one by one (a ``*``
+    ending a field may run on past its colon)."""
     if pattern == "*":
         return True
-    return (
-        compile_wildcard(pattern, arn=resource_is_arn_pattern(pattern)).fullmatch(
-            resource
-        )
-        is not None
-    )
+    arn = resource_is_arn_pattern(pattern)
+    return compile_wildcard(pattern, arn=arn, resource=arn).fullmatch(resource) is not None
 
 
 def match_action(pattern: str, action: str) -> bool:

@@ -10,7 +10,8 @@ Two sources of findings:
 
 Issue codes are Access Analyzer's where it has one (INVALID_ACTION, INVALID_SERVICE_IN_ACTION,
 PASS_ROLE_WITH_STAR_IN_RESOURCE, TYPE_MISMATCH ...); ALLOW_WITH_NOT_ACTION and
-ALLOW_WITH_NOT_RESOURCE are iamctl's own (Access Analyzer names only NotPrincipal with Allow).
+ALLOW_WITH_NOT_RESOURCE are iamctl's own (Access Analyzer names only NotPrincipal with Allow), as is
+VARIABLE_BEFORE_RESOURCE_PART (a variable before an ARN's fifth colon, which IAM reads as text).
 When a lint finding is also why ``parse_policy`` refuses the document, it is raised to ERROR,
 since IAM would not accept the policy.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iamctl.core.errors import IamError
-from iamctl.core.policy import catalogue, jsonpos
+from iamctl.core.policy import catalogue, jsonpos, variables
 from iamctl.core.policy.conditions import parse_binary, parse_date, parse_network, parse_number, split_operator
 from iamctl.core.policy.document import POLICY_KINDS, parse_policy
 from iamctl.core.policy.jsonpos import PosDict, PosList
@@ -35,7 +36,8 @@ FINDING_TYPES = ("ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION")
 _RANK = {t: i for i, t in enumerate(FINDING_TYPES)}
 LEARN_MORE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
 IAMCTL_CODES = frozenset({"ALLOW_WITH_NOT_ACTION", "ALLOW_WITH_NOT_RESOURCE", "EMPTY_ARRAY_STATEMENT",
-                          "MALFORMED_POLICY_DOCUMENT"})
+                          "MALFORMED_POLICY_DOCUMENT", "VARIABLE_BEFORE_RESOURCE_PART"})
+_ESCAPES = ("${*}", "${?}", "${$}")
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _WHERE = re.compile(r"\(line (\d+), column (\d+)\)\.?$")
 _ELEMENT_CODES = {"Action": "ACTION", "NotAction": "NOT_ACTION", "Resource": "RESOURCE",
@@ -228,10 +230,12 @@ class _Lint:
                              "later; list what is allowed instead.", [*path, {"value": key}], self.key_start(at),
                              _value_end(self.text, at))
             self.pass_role(strings, path)
-        if old:
-            for key in ("Resource", "NotResource"):
-                for value, start, end, p in strings.get(key, []):
+        for key in ("Resource", "NotResource"):
+            for value, start, end, p in strings.get(key, []):
+                if old:
                     self.variable(value, start, end, p)
+                else:
+                    self.header_variable(value, start, end, p)
         if "Condition" in st:
             self.conditions(st["Condition"], st.value_at["Condition"], [*path, {"value": "Condition"}], old)
 
@@ -259,10 +263,12 @@ class _Lint:
             return
         if not catalogue.is_known_service(prefix):
             self.add("ERROR", "INVALID_SERVICE_IN_ACTION",
-                     f"The service prefix {prefix} in action {value} is not a known AWS service.", path, start, end)
+                     f"The service prefix {prefix} in action {value} is not a known AWS service"
+                     + catalogue.did_you_mean(value), path, start, end)
         elif not catalogue.is_known_action(value):
+            wild = "*" in value or "?" in value
             self.add("ERROR", "INVALID_ACTION", f"The action {value} does not exist in service {prefix}"
-                     + (" (no action matches the pattern)." if "*" in value or "?" in value else "."),
+                     + (" (no action matches the pattern)." if wild else catalogue.did_you_mean(value)),
                      path, start, end)
 
     def pass_role(self, strings: dict[str, list], path: list[dict[str, Any]]) -> None:
@@ -280,6 +286,13 @@ class _Lint:
             self.add("ERROR", "VARIABLE_UNSUPPORTED_IN_VERSION",
                      f"The policy variable {m.group(0)} works only in Version 2012-10-17; in this policy it is "
                      "plain text.", path, start, end)
+
+    def header_variable(self, value: str, start: int, end: int, path: list[dict[str, Any]]) -> None:
+        m = _VARIABLE.search(value)
+        if m and m.start() < variables.resource_variables_start(value) and m.group(0) not in _ESCAPES:
+            self.add("WARNING", "VARIABLE_BEFORE_RESOURCE_PART",
+                     f"The policy variable {m.group(0)} stands before the ARN's fifth colon, where IAM reads it as "
+                     "plain text: variables work only in the resource part of an ARN.", path, start, end)
 
     def conditions(self, block: object, at: int, path: list[dict[str, Any]], old: bool) -> None:
         if not isinstance(block, PosDict):
