@@ -21,9 +21,9 @@ TARGET = typer.Option(..., "--target", metavar="ROOT_OR_OU_OR_ACCOUNT", help="r-
 
 @scp_app.command("create")
 def scp_create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="SCP name."),
     document: str = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy; - reads stdin."),
-    description: str = typer.Option("", "--description"),
+    description: str = typer.Option("", "--description", help="What the policy is for."),
 ) -> None:
     """Create an SCP (at most 5,120 characters). It restricts nothing until attached.
 
@@ -43,7 +43,10 @@ def scp_create(
 def scp_list(
     target: str = typer.Option(None, "--target", metavar="ID", help="Only SCPs attached directly to this target."),
 ) -> None:
-    """The organization's SCPs (FullAWSAccess included), or those attached to --target."""
+    """The organization's SCPs (FullAWSAccess included), or those attached to --target.
+
+    Example: iamctl billing scp list --target 222222222222 --output text
+    """
     from iamctl.core.billing import scp, shapes
     from iamctl.core.service import billing as svc
 
@@ -55,7 +58,10 @@ def scp_list(
 
 @scp_app.command("get")
 def scp_get(name: str = SCP) -> None:
-    """An SCP's summary and document (aws organizations describe-policy)."""
+    """An SCP's summary and document (aws organizations describe-policy).
+
+    Example: iamctl billing scp get DenyS3 --query Policy.Content
+    """
     from iamctl.core.billing import scp, shapes
     from iamctl.core.service import billing as svc
 
@@ -65,7 +71,10 @@ def scp_get(name: str = SCP) -> None:
 
 @scp_app.command("targets")
 def scp_targets(name: str = SCP) -> None:
-    """Where an SCP is attached (aws organizations list-targets-for-policy)."""
+    """Where an SCP is attached (aws organizations list-targets-for-policy).
+
+    Example: iamctl billing scp targets DenyS3
+    """
     from iamctl.core.billing import scp, shapes
     from iamctl.core.service import billing as svc
 
@@ -80,9 +89,12 @@ def scp_update(
     name: str = SCP,
     new_name: str = typer.Option(None, "--name", help="A new name."),
     document: str = typer.Option(None, "--document", metavar="FILE|-", help="A new JSON document."),
-    description: str = typer.Option(None, "--description"),
+    description: str = typer.Option(None, "--description", help="What it is for."),
 ) -> None:
-    """Change an SCP's name, document or description (not AWS managed ones)."""
+    """Change an SCP's name, document or description (not AWS managed ones).
+
+    Example: iamctl billing scp update DenyS3 --document deny-s3-v2.json
+    """
     from iamctl.core.billing import scp, shapes
     from iamctl.core.service import billing as svc
 
@@ -97,7 +109,10 @@ def scp_update(
 
 @scp_app.command("delete")
 def scp_delete(name: str = SCP) -> None:
-    """Delete an SCP; it must be detached everywhere first (PolicyInUseException)."""
+    """Delete an SCP; it must be detached everywhere first (PolicyInUseException).
+
+    Example: iamctl billing scp delete DenyS3
+    """
     from iamctl.core.billing import scp
     from iamctl.core.service import billing as svc
 
@@ -122,7 +137,10 @@ def scp_attach(name: str = SCP, target: str = TARGET) -> None:
 
 @scp_app.command("detach")
 def scp_detach(name: str = SCP, target: str = TARGET) -> None:
-    """Detach an SCP; every target keeps at least one."""
+    """Detach an SCP; every target keeps at least one.
+
+    Example: iamctl billing scp detach DenyS3 --target ou-ab12-cdefghij
+    """
     from iamctl.core.billing import scp
     from iamctl.core.service import billing as svc
 
@@ -133,7 +151,7 @@ def scp_detach(name: str = SCP, target: str = TARGET) -> None:
 
 @ou_app.command("create")
 def ou_create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="The OU's name."),
     parent: str = typer.Option(None, "--parent", metavar="ID", help="r-... or ou-... (default: the root)."),
 ) -> None:
     """Create an organizational unit (FullAWSAccess is attached to it, as in AWS).
@@ -155,7 +173,10 @@ def ou_list(
     parent: str = typer.Option(None, "--parent", metavar="ID", help="Only OUs directly under this root or OU."),
 ) -> None:
     """OUs under --parent (aws organizations list-organizational-units-for-parent), or
-    every OU of the organization with its ParentId."""
+    every OU of the organization with its ParentId.
+
+    Example: iamctl billing ou list --output text
+    """
     from iamctl.core.billing import shapes, tree
     from iamctl.core.service import billing as svc
 
@@ -170,8 +191,11 @@ def ou_list(
 
 
 @ou_app.command("get")
-def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
-    """Show an OU (aws organizations describe-organizational-unit)."""
+def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...).")) -> None:
+    """Show an OU (aws organizations describe-organizational-unit).
+
+    Example: iamctl billing ou get ou-ab12-cdefghij
+    """
     from iamctl.core.billing import shapes, tree
     from iamctl.core.service import billing as svc
 
@@ -182,8 +206,8 @@ def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
 
 @ou_app.command("rename")
 def ou_rename(
-    ou_id: str = typer.Argument(..., metavar="OU_ID"),
-    name: str = typer.Argument(..., metavar="NEW_NAME"),
+    ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...)."),
+    name: str = typer.Argument(..., metavar="NEW_NAME", help="The OU's new name."),
 ) -> None:
     """Rename an OU (aws organizations update-organizational-unit --name).
 
@@ -199,8 +223,11 @@ def ou_rename(
 
 
 @ou_app.command("delete")
-def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
-    """Delete an empty OU (no accounts, no child OUs); its SCP attachments go with it."""
+def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...).")) -> None:
+    """Delete an empty OU (no accounts, no child OUs); its SCP attachments go with it.
+
+    Example: iamctl billing ou delete ou-ab12-cdefghij
+    """
     from iamctl.core.billing import tree
     from iamctl.core.service import billing as svc
 
@@ -210,7 +237,7 @@ def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
 
 
 def move(
-    account_id: str = typer.Argument(..., metavar="ACCOUNT_ID"),
+    account_id: str = typer.Argument(..., metavar="ACCOUNT_ID", help="The member account's 12-digit ID."),
     to: str = typer.Option(..., "--to", metavar="OU_ID", help="Destination: an ou-... or the root r-...."),
     source: str = typer.Option(None, "--from", metavar="ID", help="Where it is now (checked when given)."),
 ) -> None:

@@ -29,4 +29,4 @@ def init(
 
 
 def register(app: typer.Typer, name: str, help: str) -> None:
-    app.command(name=name, help=help)(init)
+    app.command(name=name)(init)  # the docstring is the help: it has the example

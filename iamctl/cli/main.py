@@ -31,11 +31,8 @@ NOUNS: dict[str, tuple[str, str]] = {
 HELP = """AWS IAM on your own machine.
 
 One TOML file holds one or more AWS-style accounts; iamctl manages IAM in them the way
-AWS does.
-
-Global options (anywhere on the line): --store PATH (env IAMCTL_STORE), --account ID-OR-ALIAS
-(env IAMCTL_ACCOUNT), --output table|json|text (env IAMCTL_OUTPUT), --query JMESPATH,
---no-color.
+AWS does. The global options below may stand anywhere on the line; `iamctl help COMMAND`
+shows a command's help.
 
 Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
 IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
@@ -52,6 +49,9 @@ def _version(value: bool) -> None:
 
 
 def build_app(argv: list[str]) -> typer.Typer:
+    from iamctl.cli import help as help_module
+
+    help_module.install()
     app = typer.Typer(
         help=HELP, no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]}
     )
@@ -144,6 +144,8 @@ def run(argv: list[str]) -> int:
     except GlobalOptionError as exc:
         return _fail(ExitStatus.USAGE, str(exc))
     set_current(env)
+    if rest[:1] == ["help"]:  # `iamctl help user create` is `iamctl user create --help`
+        rest = [*rest[1:], "--help"]
     if rest[:1] == ["--version"]:  # answered before loading any command
         print(f"iamctl {__version__}")
         return ExitStatus.OK

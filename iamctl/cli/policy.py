@@ -14,15 +14,16 @@ app.add_typer(version_app, name="version")
 
 POLICY = typer.Argument(..., metavar="POLICY", help="Policy name or ARN.")
 DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
+VERSION = typer.Argument(..., metavar="VERSION", help="Version ID such as v2.")
 
 
 @app.command("create")
 def create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="Policy name."),
     document: str = DOCUMENT,
-    description: str = typer.Option(None, "--description"),
-    path: str = typer.Option("/", "--path"),
-    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE"),
+    description: str = typer.Option(None, "--description", help="What it is for."),
+    path: str = typer.Option("/", "--path", help="Path such as /division/."),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="A tag; repeat for several."),
 ) -> None:
     """Create a customer managed policy (6,144 characters, whitespace not counted).
 
@@ -38,8 +39,8 @@ def create(
 @app.command("list")
 def list_(
     scope: str = typer.Option("All", "--scope", help="All, AWS (managed by AWS) or Local (your own)."),
-    only_attached: bool = typer.Option(False, "--only-attached"),
-    path_prefix: str = typer.Option("/", "--path-prefix"),
+    only_attached: bool = typer.Option(False, "--only-attached", help="Only policies attached to something."),
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only those whose path starts with this."),
 ) -> None:
     """List managed policies (aws iam list-policies).
 
@@ -57,7 +58,10 @@ def list_(
 
 @app.command("get")
 def get(policy: str = POLICY) -> None:
-    """Show a policy and its default version's document."""
+    """Show a policy and its default version's document.
+
+    Example: iamctl policy get AmazonS3ReadOnlyAccess --query Document
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     shape = shapes.policy(account, ref)
@@ -69,7 +73,10 @@ def get(policy: str = POLICY) -> None:
 def delete(
     policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")
 ) -> None:
-    """Delete a customer managed policy; refused while attached unless --force."""
+    """Delete a customer managed policy; refused while attached unless --force.
+
+    Example: iamctl policy delete S3ReadBucket --force
+    """
     with write_account() as account:
         removed = policies.delete_policy(account, policy, force=force)
     report_removed(removed)
@@ -77,7 +84,10 @@ def delete(
 
 @app.command("entities")
 def entities(policy: str = POLICY) -> None:
-    """Who a managed policy is attached to (aws iam list-entities-for-policy)."""
+    """Who a managed policy is attached to (aws iam list-entities-for-policy).
+
+    Example: iamctl policy entities AmazonEC2FullAccess --output text
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     found = policies.attachments(account, ref.arn)
@@ -137,9 +147,14 @@ def validate(
 
 @version_app.command("create")
 def version_create(
-    policy: str = POLICY, document: str = DOCUMENT, set_default: bool = typer.Option(False, "--set-default")
+    policy: str = POLICY, document: str = DOCUMENT, set_default: bool = typer.Option(
+        False, "--set-default", help="Make the new version the one in force."
+    )
 ) -> None:
-    """Add a version (at most 5; delete one first when full)."""
+    """Add a version (at most 5; delete one first when full).
+
+    Example: iamctl policy version create S3ReadBucket --document v2.json --set-default
+    """
     text = read_document(document)
     with write_account() as account:
         p, version_id = policies.create_version(account, policy, text, set_default=set_default)
@@ -150,7 +165,10 @@ def version_create(
 
 @version_app.command("list")
 def version_list(policy: str = POLICY) -> None:
-    """List a policy's versions (aws iam list-policy-versions)."""
+    """List a policy's versions (aws iam list-policy-versions).
+
+    Example: iamctl policy version list S3ReadBucket --output text
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     if ref.customer is None:
@@ -167,8 +185,11 @@ def version_list(policy: str = POLICY) -> None:
 
 
 @version_app.command("get")
-def version_get(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Show one version's document (aws iam get-policy-version)."""
+def version_get(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Show one version's document (aws iam get-policy-version).
+
+    Example: iamctl policy version get S3ReadBucket v2 --query PolicyVersion.Document
+    """
     _, account = read_account()
     ref, document, created = policies.get_version(account, policy, version_id)
     default = ref.customer.default_version if ref.customer else (ref.aws.default_version_id if ref.aws else "")
@@ -176,15 +197,21 @@ def version_get(policy: str = POLICY, version_id: str = typer.Argument(..., meta
 
 
 @version_app.command("delete")
-def version_delete(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Delete a version (never the default one)."""
+def version_delete(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Delete a version (never the default one).
+
+    Example: iamctl policy version delete S3ReadBucket v1
+    """
     with write_account() as account:
         policies.delete_version(account, policy, version_id)
 
 
 @version_app.command("set-default")
-def version_set_default(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Make a version the one in force."""
+def version_set_default(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Make a version the one in force.
+
+    Example: iamctl policy version set-default S3ReadBucket v1
+    """
     with write_account() as account:
         policies.set_default_version(account, policy, version_id)
 

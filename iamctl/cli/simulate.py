@@ -206,22 +206,34 @@ def _default_principal():
 
 # Typer's rich help keeps single newlines and reads [..] as markup: paragraphs are one line
 # each and brackets are escaped. The same format is described in core/cases.py.
-RUN_HELP = "\n\n".join([
-    "Run a file of policy unit tests: one line per case, a summary, exit 1 if any case fails.",
-    "Each \\[\\[case]] names a principal from the store (principal = \"user/alice\", a user name, a user ARN or "
-    "\"group/devs\") or policy files (policies = \\[...], plus optional boundary, scps = \\[...], "
-    "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to "
-    "FILE). Then: action or actions, resource or resources (default \"*\"), optional context (a table; a "
-    "list value is multi-valued), resource_account, at, and expect = \"allowed\" | \"denied\" | "
-    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits.",
-    "\\[defaults]\nat = \"2024-05-01T12:00:00Z\"\n\n"
-    "\\[\\[case]]\nname = \"alice reads her bucket\"\nprincipal = \"alice\"\naction = \"s3:GetObject\"\n"
-    "resource = \"arn:aws:s3:::alice-bucket/report.csv\"\nexpect = \"allowed\"\n\n"
-    "\\[\\[case]]\nname = \"no deletes, even with MFA\"\npolicies = \\[\"policies/dev.json\"]\n"
-    "actions = \\[\"s3:DeleteObject\", \"s3:DeleteBucket\"]\n"
-    "context = { \"aws:MultiFactorAuthPresent\" = \"true\" }\nexpect = \"denied\"",
-    "Example: iamctl simulate run tests/iam-cases.toml",
-])
+RUN_HELP = """Run a file of policy unit tests: one line per case, a summary, exit 1 if any case fails.
+
+Each [[case]] names a principal from the store (principal = "user/alice", a user name, a user ARN or
+"group/devs") or policy files (policies = [...], plus optional boundary, scps = [...],
+resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to
+FILE). Then: action or actions, resource or resources (default "*"), optional context (a table; a
+list value is multi-valued), resource_account, at, and expect = "allowed" | "denied" |
+"explicitDeny" | "implicitDeny". A [defaults] table gives values every case inherits.
+
+  [defaults]
+  at = "2024-05-01T12:00:00Z"
+
+  [[case]]
+  name = "alice reads her bucket"
+  principal = "alice"
+  action = "s3:GetObject"
+  resource = "arn:aws:s3:::alice-bucket/report.csv"
+  expect = "allowed"
+
+  [[case]]
+  name = "no deletes, even with MFA"
+  policies = ["policies/dev.json"]
+  actions = ["s3:DeleteObject", "s3:DeleteBucket"]
+  context = { "aws:MultiFactorAuthPresent" = "true" }
+  expect = "denied"
+
+Example: iamctl simulate run tests/iam-cases.toml
+"""
 
 
 @app.command("run", help=RUN_HELP)
