@@ -48,14 +48,3 @@ def test_every_command_has_help_with_text() -> None:
     tree = gen_docs.command_tree()
     empty = [" ".join(p) for p, cmd in gen_docs.walk(tree) if p and not (cmd.help or "").strip()]
     assert not empty, f"commands without help: {empty}"
-
-
-def test_bash_completion_completes_nouns_and_verbs(tmp_path) -> None:
-    script = f"""
-source {ROOT / "completions" / "iamctl.bash"}
-COMP_WORDS=(iamctl us); COMP_CWORD=1; _iamctl; echo "${{COMPREPLY[@]}}"
-COMP_WORDS=(iamctl user attach); COMP_CWORD=2; _iamctl; echo "${{COMPREPLY[@]}}"
-COMP_WORDS=(iamctl user create bob --pa); COMP_CWORD=4; _iamctl; echo "${{COMPREPLY[@]}}"
-"""
-    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["user", "attach-policy", "--path"]

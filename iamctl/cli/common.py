@@ -33,7 +33,7 @@ def read_account() -> tuple[StoreData, Account]:
 
 @contextlib.contextmanager
 def write() -> Iterator[StoreData]:
-    with store().transaction() as data:
+    with _transaction() as data:
         yield data
 
 
@@ -41,7 +41,7 @@ def write() -> Iterator[StoreData]:
 def write_account() -> Iterator[Account]:
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield accounts.resolve(data, current().account_selector())
 
 
@@ -51,8 +51,19 @@ def write_store_account() -> Iterator[tuple[StoreData, Account]]:
     rules span accounts, such as billing)."""
     from iamctl.core.service import accounts
 
-    with store().transaction() as data:
+    with _transaction() as data:
         yield data, accounts.resolve(data, current().account_selector())
+
+
+@contextlib.contextmanager
+def _transaction() -> Iterator[StoreData]:
+    """The store's transaction; after it is written, the names TAB offers follow it."""
+    target = store()
+    with target.transaction() as data:
+        yield data
+    from iamctl.core import completion
+
+    completion.refresh_after_write(str(target.path), data)
 
 
 def emit(data: Any, readable: Any = None) -> None:

@@ -26,6 +26,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
     "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
     "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
+    "completion": ("iamctl.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 HELP = """AWS IAM on your own machine.
@@ -136,9 +137,24 @@ def _one_line(message: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
 
 
+def _no_such_option(exc) -> str:
+    """`--outptu`: the command's options and the global ones are what it may have meant."""
+    from iamctl.cli.env import GLOBAL_OPTIONS
+    from iamctl.core.suggest import did_you_mean
+
+    known = [o for p in (exc.ctx.command.params if exc.ctx else []) for o in (*p.opts, *p.secondary_opts)]
+    hint = did_you_mean(exc.option_name, [*known, *GLOBAL_OPTIONS], quote="")
+    see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+    return f"No such option: {exc.option_name}{'.' + hint if hint else ''}{see}"
+
+
 def run(argv: list[str]) -> int:
     from typer._click import exceptions as click_exc
 
+    if argv[:1] == ["__complete"]:  # a TAB (the console script answers it before this)
+        from iamctl.cli.complete import run_complete
+
+        return run_complete(argv[1:])
     try:
         env, rest = split_globals(argv)
     except GlobalOptionError as exc:
@@ -162,6 +178,8 @@ def run(argv: list[str]) -> int:
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")
+    except click_exc.NoSuchOption as exc:
+        return _fail(ExitStatus.USAGE, _no_such_option(exc))
     except click_exc.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         return _fail(ExitStatus.USAGE, f"{exc.format_message()}{hint}")

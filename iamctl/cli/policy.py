@@ -38,20 +38,28 @@ def create(
 
 @app.command("list")
 def list_(
-    scope: str = typer.Option("All", "--scope", help="All, AWS (managed by AWS) or Local (your own)."),
+    scope: str = typer.Option(
+        "All", "--scope", metavar="All|AWS|Local", help="All, AWS (managed by AWS) or Local (your own)."
+    ),
     only_attached: bool = typer.Option(False, "--only-attached", help="Only policies attached to something."),
     path_prefix: str = typer.Option("/", "--path-prefix", help="Only those whose path starts with this."),
+    name_contains: str = typer.Option(
+        None, "--name-contains", metavar="TEXT", help="Only names containing TEXT (any case), as the console's search."
+    ),
 ) -> None:
     """List managed policies (aws iam list-policies).
 
     Example: iamctl policy list --scope Local --output text
-    """
-    from iamctl.core.errors import UsageError
 
-    if scope not in ("All", "AWS", "Local"):
-        raise UsageError(f"--scope must be All, AWS or Local, not {scope!r}.")
+    Example: iamctl policy list --name-contains s3 --query 'Policies[].PolicyName'
+    """
+    from iamctl.core.suggest import check_choice
+
+    check_choice("--scope", scope, ("All", "AWS", "Local"))
     _, account = read_account()
-    refs = policies.list_refs(account, scope=scope, only_attached=only_attached, path_prefix=path_prefix)
+    refs = policies.list_refs(
+        account, scope=scope, only_attached=only_attached, path_prefix=path_prefix, name_contains=name_contains
+    )
     counts = policies.usage(account)
     emit({"Policies": [shapes.policy(account, r, listing=True, counts=counts) for r in refs]})
 

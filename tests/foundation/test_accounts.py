@@ -83,7 +83,8 @@ def test_account_option_and_env_pick_the_account(cli, ok, jcli, monkeypatch):
     monkeypatch.setenv("IAMCTL_ACCOUNT", "dev")
     assert len(jcli("user", "list")["Users"]) == 2
     fails(cli("user", "list", "--account", "nope"), 3,
-          "iamctl: NoSuchEntity: The account nope cannot be found in the store.")
+          "iamctl: NoSuchEntity: The account nope cannot be found in the store. The store's accounts: "
+          "123456789012 (example-corp), 210987654321 (dev).")
 
 
 def test_same_user_name_in_two_accounts(ok, jcli):
@@ -104,7 +105,8 @@ def test_account_errors(cli, account):
           "iamctl: ValidationError: The account alias 'Bad_Alias' may contain only lowercase letters, digits and "
           "hyphens.")
     fails(cli("account", "use", "999999999999"), 3,
-          "iamctl: NoSuchEntity: The account 999999999999 cannot be found in the store.")
+          "iamctl: NoSuchEntity: The account 999999999999 cannot be found in the store. The store's accounts: "
+          "123456789012 (example-corp).")
 
 
 def test_version(cli):

@@ -75,6 +75,15 @@ def _check_principal(data: StoreData | None, account: Account, ptype: str, ident
                 raise bad
 
 
+def _check_service_argument(service: str) -> None:
+    """`--trust-service ec2`: IAM would refuse the policy; say which principal was meant."""
+    from iamctl.core.suggest import service_principal
+
+    meant = service_principal(service)
+    if meant is not None and not service.endswith(".amazonaws.com"):
+        raise malformed_policy(f'Invalid principal in policy: "Service":"{service}". Did you mean {meant}?')
+
+
 def provider_by_arn(account: Account, arn: str):
     """The OIDC or SAML provider an ARN names in *account*, or None."""
     prefix = f"arn:aws:iam::{account.id}:"
@@ -112,6 +121,8 @@ def build_trust(
 ) -> str:
     """The trust policy the console writes for a service, other accounts, or an identity provider."""
     statements: list[dict] = []
+    for service in services or []:
+        _check_service_argument(service)
     if services:
         statements.append({"Effect": "Allow", "Principal": {"Service": _one(services)}, "Action": "sts:AssumeRole"})
     aws = [f"arn:aws:iam::{a}:root" for a in accounts or []] + list(principals or [])
