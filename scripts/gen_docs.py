@@ -56,16 +56,30 @@ def _arguments(command: Any) -> list[Any]:
 
 
 def _usage(path: tuple[str, ...], command: Any) -> str:
-    parts = ["iamctl", *path]
-    for arg in _arguments(command):
-        metavar = arg.metavar or arg.name.upper()
-        parts.append(metavar if arg.required else f"[{metavar}]")
-    if _options(command):
-        parts.append("[OPTIONS]")
-    return " ".join(parts)
+    from typer._click import Context
+
+    from iamctl.cli.help import usage
+
+    ctx = Context(command, info_name=" ".join(("iamctl", *path)))
+    return usage(command, ctx)
 
 
 # ---------------------------------------------------------------- man page
+
+# Every environment variable iamctl reads, for the ENVIRONMENT section; tests/test_docs.py
+# fails when the code reads one that is not here.
+ENVIRONMENT = {
+    "IAMCTL_STORE": "The store file, as --store.",
+    "IAMCTL_ACCOUNT": "The account to act in, as --account.",
+    "IAMCTL_OUTPUT": "The output format, as --output.",
+    "IAMCTL_LOCK_TIMEOUT": "Seconds a write waits for another iamctl's lock on the store before it gives up "
+    "with exit status 4 (default 10).",
+    "NO_COLOR": "When set (to anything), no colour in tables or help.",
+    "XDG_DATA_HOME": "Where the default store lives: $XDG_DATA_HOME/iamctl/store.toml (default ~/.local/share).",
+    "XDG_CACHE_HOME": "Where the caches live: $XDG_CACHE_HOME/iamctl (default ~/.cache).",
+    "COLUMNS": "The width help is wrapped to when it cannot be read from the terminal (at most 100).",
+}
+MAN_WIDTH = 78  # what man fills in an 80-column terminal; examples are indented 11 of it
 
 
 def _roff(text: str) -> str:
@@ -77,39 +91,62 @@ def _roff(text: str) -> str:
     return "\n".join(lines)
 
 
+def _man_help(text: str) -> list[str]:
+    """A command's docstring as roff: paragraphs filled by man, blocks kept as written,
+    examples as unfilled lines cut only between options (``help.wrap_command``), so man
+    never breaks (or hyphenates) inside an option at a line end."""
+    from iamctl.cli.help import parse_doc, wrap_command
+
+    doc = parse_doc(text)
+    out: list[str] = []
+    for i, paragraph in enumerate(doc.prose):
+        if i:
+            out.append(".PP")
+        if i in doc.preformatted:
+            out += [".nf", _roff(paragraph), ".fi"]
+        else:
+            out.append(_roff(paragraph))
+    if doc.examples:
+        out += [".PP", "Example:" if len(doc.examples) == 1 else "Examples:", ".RS 4", ".nf"]
+        for example in doc.examples:
+            out += [_roff(line) for line in wrap_command(example, MAN_WIDTH - 10, indent="    ")]
+        out += [".fi", ".RE"]
+    return out
+
+
 def man_page(tree: Any) -> str:
+    from iamctl.cli.help import GLOBAL_HELP
+
     out = [
         f'.TH IAMCTL 1 "{date(2026, 11, 28).isoformat()}" "iamctl {__version__}" "User Commands"',
+        '.\\" no hyphenation, ragged right: an option split at a line end cannot be typed back',
+        ".nh",
+        ".ad l",
         ".SH NAME",
         "iamctl \\- AWS IAM on your own machine",
         ".SH SYNOPSIS",
         ".B iamctl",
         "[\\fIGLOBAL OPTIONS\\fR] \\fINOUN\\fR \\fIVERB\\fR [\\fIARGUMENTS\\fR] [\\fIOPTIONS\\fR]",
         ".SH DESCRIPTION",
-        _roff(HELP.split("\n\nGlobal options")[0]),
+        *_man_help(HELP.split("\n\nExit codes")[0]),
         ".SH GLOBAL OPTIONS",
         "Accepted anywhere on the command line, before or after the subcommand.",
     ]
-    global_help = {
-        "--store": "PATH  The store file (env IAMCTL_STORE; default $XDG_DATA_HOME/iamctl/store.toml).",
-        "--account": "ID-OR-ALIAS  The account for this command (env IAMCTL_ACCOUNT).",
-        "--output": "table|json|text  Output format (env IAMCTL_OUTPUT; default table).",
-        "--query": "JMESPATH  Applied to the JSON shape before formatting.",
-        "--no-color": "No colour (also when NO_COLOR is set or stdout is not a terminal).",
-    }
     for name in GLOBAL_OPTIONS:
-        out += [".TP", f".B {_roff(name)}", _roff(global_help[name])]
+        metavar, text = GLOBAL_HELP.get(name, ("", ""))
+        out += [".TP", f".B {_roff(name)}" + (f" \\fI{_roff(metavar)}\\fR" if metavar else ""), _roff(text)]
     out.append(".SH COMMANDS")
     for path, command in walk(tree):
         if not path or getattr(command, "commands", None):
             continue
         out += [".SS " + _roff(" ".join(path)), ".B " + _roff(_usage(path, command)), ".PP"]
-        out.append(_roff((command.help or "").strip()))
-        for option in _options(command):
-            if option.name == "help":
+        out += _man_help(command.help or "")
+        for param in command.params:
+            if param.name == "help":
                 continue
-            flags = ", ".join(option.opts)
-            out += [".TP", f".B {_roff(flags)}", _roff(option.help or "")]
+            is_option = param.param_type_name == "option"
+            flags = ", ".join(param.opts) if is_option else (param.metavar or param.name.upper())
+            out += [".TP", f".B {_roff(flags)}", _roff((param.help or "").replace("\n", " "))]
     out += [
         ".SH EXIT STATUS",
         ".TP\n0\nSuccess.",
@@ -119,10 +156,20 @@ def man_page(tree: Any) -> str:
         ".TP\n4\nStore problem: missing, unreadable, corrupt, or its lock not obtained in time.",
         ".TP\n130\nInterrupted.",
         ".SH ENVIRONMENT",
-        "IAMCTL_STORE, IAMCTL_ACCOUNT, IAMCTL_OUTPUT, NO_COLOR, XDG_DATA_HOME, XDG_CACHE_HOME, IAMCTL_LOCK_TIMEOUT.",
+    ]
+    for name, text in ENVIRONMENT.items():
+        out += [".TP", f".B {name}", _roff(text)]
+    out += [
         ".SH FILES",
-        ".TP\n~/.local/share/iamctl/store.toml\nThe default store (mode 0600), with its lock file store.toml.lock.",
-        ".TP\n~/.cache/iamctl/\nA cache of parsed stores (marshal format), keyed by each file's size, mtime and inode.",
+        ".TP\n.I ~/.local/share/iamctl/store.toml",
+        "The default store (mode 0600): every account, one TOML file; writes take a lock on a lock file"
+        " of its own (\\fBiamctl store path \\-\\-output json\\fR names both).",
+        ".TP\n.I ~/.cache/iamctl/",
+        "A cache of parsed stores, keyed by each file's size, mtime and inode, and the names shell"
+        " completion offers. Safe to delete.",
+        ".TP\n.I PREFIX/share/bash\\-completion/completions/iamctl, PREFIX/share/zsh/site\\-functions/_iamctl, "
+        "PREFIX/share/fish/vendor_completions.d/iamctl.fish",
+        "Shell completion, installed with the package (\\fBiamctl completion\\fR prints them).",
         ".SH EXAMPLES",
         ".nf",
         "iamctl init \\-\\-alias example\\-corp",
@@ -132,6 +179,10 @@ def man_page(tree: Any) -> str:
         "iamctl group add\\-user EC2Admin exampleuser1",
         "iamctl user list \\-\\-output json \\-\\-query 'Users[].Arn'",
         ".fi",
+        ".SH SEE ALSO",
+        ".BR aws (1),",
+        "the AWS IAM User Guide (https://docs.aws.amazon.com/IAM/latest/UserGuide/) and its policy evaluation"
+        " logic (reference_policies_evaluation\\-logic.html); the README in iamctl's source.",
     ]
     return "\n".join(out) + "\n"
 
