@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, read, write
+from iamctl.cli.confirm import YES, confirm
 from iamctl.core import shapes_account
 from iamctl.core.service import accounts
 
@@ -56,11 +57,13 @@ def get(selector: str = typer.Argument(None, metavar="[ID-OR-ALIAS]", help="Defa
 def delete(
     selector: str = typer.Argument(..., metavar="ID-OR-ALIAS", help="Account ID or alias."),
     force: bool = typer.Option(False, "--force", help="Delete even when it still holds users, groups or policies."),
+    yes: bool = YES,
 ) -> None:
     """Delete an account; refused while it holds entities unless --force.
 
     Example: iamctl account delete dev --force --yes
     """
+    confirm(f"Delete account {selector}{' and everything in it' if force else ''}?", yes)
     with write() as data:
         account = accounts.delete(data, selector, force=force)
     info(f"Deleted account {account.id}.")

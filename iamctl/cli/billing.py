@@ -15,6 +15,7 @@ import typer
 
 from iamctl.cli import billing_scp
 from iamctl.cli.common import emit, emit_file, info, read_account, write_store_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.core.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -271,13 +272,14 @@ def accounts_list() -> None:
 
 
 @app.command("remove")
-def remove(account_id: str = MEMBER, at: str = AT) -> None:
+def remove(account_id: str = MEMBER, at: str = AT, yes: bool = YES) -> None:
     """Remove a member account (payer only); it pays its own bills again from then on.
 
     Example: iamctl billing remove 222222222222
     """
     from iamctl.core.service import billing as svc
 
+    confirm(f"Remove account {account_id} from the organization? It pays its own bills from then on.", yes)
     now = now_from(at)
     with write_store_account() as (data, account):
         svc.remove_account(data, account, account_id, now)
@@ -285,13 +287,14 @@ def remove(account_id: str = MEMBER, at: str = AT) -> None:
 
 
 @app.command("leave")
-def leave(at: str = AT) -> None:
+def leave(at: str = AT, yes: bool = YES) -> None:
     """Leave the organization as a member account; it pays its own bills from then on.
 
     Example: iamctl --account 222222222222 billing leave
     """
     from iamctl.core.service import billing as svc
 
+    confirm("Leave the organization? The account pays its own bills from then on.", yes)
     now = now_from(at)
     with write_store_account() as (data, account):
         svc.leave(data, account, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, read_account, report_removed, write_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
 from iamctl.core.service import groups, quotas
@@ -75,12 +76,16 @@ def update(
 
 @app.command("delete")
 def delete(
-    name: str = NAME, force: bool = typer.Option(False, "--force", help="First remove members and policies.")
+    name: str = NAME,
+    force: bool = typer.Option(False, "--force", help="First remove members and policies."),
+    yes: bool = YES,
 ) -> None:
     """Delete a group; members or policies are a DeleteConflict unless --force.
 
     Example: iamctl group delete EC2Admin --force
     """
+    if force:
+        confirm(f"Delete group {name} with its memberships and policies?", yes)
     with write_account() as account:
         removed = groups.delete(account, name, force=force)
     report_removed(removed)

@@ -27,6 +27,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
     "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
     "completion": ("iamctl.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
+    "store": ("iamctl.cli.store", "The store file: check it (for CI), print its path."),
 }
 
 HELP = """AWS IAM on your own machine.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.core import shapes
 from iamctl.core.service import policies
 
@@ -79,12 +80,16 @@ def get(policy: str = POLICY) -> None:
 
 @app.command("delete")
 def delete(
-    policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")
+    policy: str = POLICY,
+    force: bool = typer.Option(False, "--force", help="Detach it from everyone first."),
+    yes: bool = YES,
 ) -> None:
     """Delete a customer managed policy; refused while attached unless --force.
 
     Example: iamctl policy delete S3ReadBucket --force
     """
+    if force:
+        confirm(f"Delete policy {policy}, detaching it from every user, group and role?", yes)
     with write_account() as account:
         removed = policies.delete_policy(account, policy, force=force)
     report_removed(removed)

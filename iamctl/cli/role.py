@@ -9,6 +9,7 @@ import typer
 
 from iamctl.cli.clock import AT, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
 from iamctl.core.errors import UsageError
@@ -141,6 +142,7 @@ def update_trust(
 def delete(
     name: str = NAME,
     force: bool = typer.Option(False, "--force", help="First remove it from instance profiles and drop its policies."),
+    yes: bool = YES,
 ) -> None:
     """Delete a role; instance profiles or policies using it are a DeleteConflict unless --force.
 
@@ -148,6 +150,8 @@ def delete(
 
     Example: iamctl role delete ExampleEC2Role --force
     """
+    if force:
+        confirm(f"Delete role {name}, its policies, and its place in instance profiles?", yes)
     with _write() as (_, account):
         removed = roles.delete(account, name, force=force)
     report_removed(removed)
@@ -405,6 +409,7 @@ def profile_get(name: str = PROFILE) -> None:
 def profile_delete(
     name: str = PROFILE,
     force: bool = typer.Option(False, "--force", help="Remove its role first."),
+    yes: bool = YES,
 ) -> None:
     """Delete an instance profile; one still holding a role is a DeleteConflict unless --force.
 
@@ -412,6 +417,8 @@ def profile_delete(
     """
     from iamctl.core.service import instance_profiles
 
+    if force:
+        confirm(f"Delete instance profile {name} (and take its role out)?", yes)
     with _write() as (_, account):
         removed = instance_profiles.delete(account, name, force=force)
     report_removed(removed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, parse_tags, read_account, report_removed, write_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes
 from iamctl.core.service import quotas, users
@@ -93,11 +94,14 @@ def update(
 def delete(
     name: str = NAME,
     force: bool = typer.Option(False, "--force", help="First remove memberships, policies and credentials."),
+    yes: bool = YES,
 ) -> None:
     """Delete a user; anything still attached to it is a DeleteConflict unless --force.
 
     Example: iamctl user delete exampleuser1 --force
     """
+    if force:
+        confirm(f"Delete user {name} with its memberships, policies and credentials?", yes)
     with write_account() as account:
         removed = users.delete(account, name, force=force)
     report_removed(removed)

@@ -35,7 +35,9 @@ def test_init_with_a_random_account_id(cli, store_path):
 def test_init_refuses_to_overwrite(cli, account, store_path):
     before = store_path.read_bytes()
     fails(cli("init", "--account-id", "210987654321"), 4,
-          f"iamctl: StoreExists: A store already exists at {store_path}; not overwriting it.")
+          f"iamctl: StoreExists: A store already exists at {store_path}; not overwriting it. To start another, "
+          "name a new file with --store PATH or IAMCTL_STORE; to add an account to this one, use "
+          "'iamctl account create'.")
     assert store_path.read_bytes() == before
 
 

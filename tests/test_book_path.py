@@ -1,0 +1,192 @@
+"""The book's path and a team's repo: several users at once, store check|path, what init
+says when a store exists, confirmations before destructive commands."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from tests.conftest import run_subprocess
+
+DOC = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+
+
+class Terminal(io.StringIO):
+    """stdin as a person at a terminal types it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+# ---------------------------------------------------------------- user create NAME [NAME ...]
+
+
+def test_user_create_several_at_once(cli, account) -> None:
+    result = cli("user", "create", "alice", "bob", "carol", "--path", "/web/", "--tag", "team=web", "--output", "json")
+    assert result.code == 0, result.err
+    created = result.json()["Users"]
+    assert [u["UserName"] for u in created] == ["alice", "bob", "carol"]
+    assert {u["Path"] for u in created} == {"/web/"}
+    assert all(u["Tags"] == [{"Key": "team", "Value": "web"}] for u in created)
+    single = cli("user", "create", "dave", "--output", "json").json()
+    assert set(single) == {"User"} and single["User"]["UserName"] == "dave"  # CreateUser's shape for one
+
+
+def test_user_create_is_all_or_none(cli, account, store_path) -> None:
+    assert cli("user", "create", "bob").code == 0
+    before = store_path.read_bytes()
+    result = cli("user", "create", "alice", "bob", "carol")
+    assert result.code == 3 and "EntityAlreadyExists" in result.err
+    result = cli("user", "create", "alice", "bad name")
+    assert result.code == 3 and "ValidationError" in result.err
+    assert store_path.read_bytes() == before
+    names = [u["UserName"] for u in cli("user", "list", "--output", "json").json()["Users"]]
+    assert names == ["bob"]
+
+
+def test_user_create_takes_at_most_ten(cli, account) -> None:
+    result = cli("user", "create", *[f"u{i}" for i in range(11)])
+    assert result.code == 2 and result.out == ""
+    assert result.err == "iamctl: InvalidArgument: At most 10 users at once (as in the console), not 11.\n"
+    assert cli("user", "create", *[f"u{i}" for i in range(10)]).code == 0
+
+
+# ---------------------------------------------------------------- store check | path
+
+
+def test_store_check_passes_a_sound_store(cli, account, store_path) -> None:
+    assert cli("user", "create", "alice").code == 0
+    result = cli("store", "check", "--output", "json")
+    assert result.code == 0
+    assert result.json() == {"Path": str(store_path), "Valid": True, "Accounts": 1, "Users": 1}
+
+
+def test_store_check_fails_with_exit_4_naming_the_problem(cli, account, store_path) -> None:
+    assert cli("user", "create", "alice").code == 0
+    assert cli("user", "list").code == 0  # the cache now holds the sound store
+    text = store_path.read_text().replace('path = "/"', 'path = "/"\ngroups = ["Ghosts"]', 1)
+    store_path.write_text(text)
+    result = cli("store", "check")
+    assert result.code == 4 and result.out == ""
+    assert result.err.startswith("iamctl: ") and "Ghosts" in result.err and result.err.count("\n") == 1
+    store_path.write_text("schema = [")
+    result = cli("store", "check")
+    assert result.code == 4 and "invalid TOML" in result.err
+
+
+def test_store_check_without_a_store(cli) -> None:
+    result = cli("store", "check")
+    assert result.code == 4 and "NoStore" in result.err
+
+
+def test_store_path_prints_the_store_in_use(cli, store_path, tmp_path, monkeypatch) -> None:
+    assert cli("store", "path").out == f"{store_path}\n"
+    other = tmp_path / "team" / "iam.toml"
+    assert cli("--store", str(other), "store", "path").out == f"{other}\n"
+    shape = cli("store", "path", "--output", "json").json()
+    assert shape["Path"] == str(store_path) and shape["Source"] == "IAMCTL_STORE" and shape["Exists"] is False
+    monkeypatch.delenv("IAMCTL_STORE")
+    default = tmp_path / "data" / "iamctl" / "store.toml"
+    assert cli("store", "path", "--output", "json").json()["Source"] == "default"
+    assert cli("store", "path").out == f"{default}\n"
+
+
+# ---------------------------------------------------------------- init over an existing store
+
+
+def test_init_over_a_store_says_what_to_do_instead(cli, account, store_path) -> None:
+    result = cli("init")
+    assert result.code == 4
+    assert "--store PATH or IAMCTL_STORE" in result.err and "'iamctl account create'" in result.err
+
+
+# ---------------------------------------------------------------- confirmations
+
+
+@pytest.fixture
+def everything(cli, account) -> None:
+    for argv in (
+        ("user", "create", "alice"),
+        ("group", "create", "devs"),
+        ("group", "add-user", "devs", "alice"),
+        ("role", "create", "R", "--trust-service", "ec2.amazonaws.com"),
+        ("role", "instance-profile", "create", "P"),
+        ("role", "instance-profile", "add-role", "P", "R"),
+        ("account", "create", "--account-id", "210987654321", "--alias", "dev"),
+    ):
+        assert cli(*argv).code == 0, argv
+    assert cli("policy", "create", "Pol", "--document", "-", stdin=DOC).code == 0
+    assert cli("user", "attach-policy", "alice", "Pol").code == 0
+
+
+DESTRUCTIVE = [
+    (("user", "delete", "alice", "--force"), "Delete user alice"),
+    (("group", "delete", "devs", "--force"), "Delete group devs"),
+    (("policy", "delete", "Pol", "--force"), "Delete policy Pol"),
+    (("role", "delete", "R", "--force"), "Delete role R"),
+    (("role", "instance-profile", "delete", "P", "--force"), "Delete instance profile P"),
+    (("account", "delete", "dev"), "Delete account dev"),
+]
+
+
+@pytest.mark.parametrize(("argv", "question"), DESTRUCTIVE)
+def test_destructive_commands_ask_at_a_terminal_and_no_changes_nothing(
+    cli, everything, store_path, monkeypatch, argv, question
+) -> None:
+    before = store_path.read_bytes()
+    monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
+    result = cli(*argv)
+    assert result.code == 1 and result.out == ""
+    assert result.err.startswith(question) and "[y/N] " in result.err
+    assert result.err.endswith("iamctl: Declined: nothing was changed.\n")
+    assert store_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("argv", "question"), DESTRUCTIVE)
+def test_yes_at_the_prompt_goes_ahead(cli, everything, store_path, monkeypatch, argv, question) -> None:
+    before = store_path.read_bytes()
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    result = cli(*argv)
+    assert result.code == 0, result.err
+    assert result.err.startswith(question)
+    assert store_path.read_bytes() != before
+
+
+@pytest.mark.parametrize(("argv", "question"), DESTRUCTIVE)
+def test_dash_dash_yes_skips_the_question(cli, everything, monkeypatch, argv, question) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    result = cli(*argv, "--yes")
+    assert result.code == 0, result.err
+    assert question not in result.err
+
+
+def test_a_delete_without_force_is_not_asked(cli, account, monkeypatch) -> None:
+    assert cli("user", "create", "bob").code == 0
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    result = cli("user", "delete", "bob")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_scripts_are_never_asked(everything, store_path) -> None:
+    result = run_subprocess("user", "delete", "alice", "--force", stdin="")
+    assert result.code == 0, result.err
+    assert "[y/N]" not in result.err
+
+
+def test_billing_leave_and_remove_ask(cli, account, monkeypatch) -> None:
+    assert cli("account", "create", "--account-id", "210987654321").code == 0
+    assert cli("account", "create", "--account-id", "222222222222").code == 0
+    assert cli("billing", "org", "create").code == 0
+    for member in ("210987654321", "222222222222"):
+        handshake = cli("billing", "invite", member, "--output", "json").json()["Handshake"]["Id"]
+        assert cli("--account", member, "billing", "handshake", "accept", handshake).code == 0
+    monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
+    result = cli("billing", "remove", "210987654321")
+    assert result.code == 1 and result.err.startswith("Remove account 210987654321 from the organization?")
+    result = cli("--account", "222222222222", "billing", "leave")
+    assert result.code == 1 and result.err.startswith("Leave the organization?")
+    monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
+    assert cli("billing", "remove", "210987654321").code == 0
+    assert cli("--account", "222222222222", "billing", "leave", "--yes").code == 0
