@@ -190,3 +190,53 @@ def test_billing_leave_and_remove_ask(cli, account, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
     assert cli("billing", "remove", "210987654321").code == 0
     assert cli("--account", "222222222222", "billing", "leave", "--yes").code == 0
+
+
+# ---------------------------------------------------------------- billing usage
+
+
+def test_default_prices_hold_the_books_instance_types_with_their_source(cli) -> None:
+    from iamctl.core.billing.prices import default_prices
+    from tests.conftest import ROOT
+
+    prices = default_prices()
+    assert str(prices.get("AmazonEC2", "BoxUsage:t1.micro").tiers[0].usd) == "0.02"
+    assert str(prices.get("AmazonEC2", "BoxUsage:t2.micro").tiers[0].usd) == "0.0116"
+    text = (ROOT / "iamctl" / "data" / "prices.toml").read_text()
+    assert "aws.amazon.com/ec2/previous-generation" in text and "aws.amazon.com/ec2/pricing/on-demand" in text
+
+
+def test_usage_add_refuses_an_unpriced_usage_type_naming_the_priced_ones(cli, account) -> None:
+    result = cli("billing", "usage", "add", "--service", "AmazonEC2", "--usage-type", "BoxUsage:t2.nano",
+                 "--quantity", "10", "--month", "2026-03")
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("iamctl: UnpricedUsage: No price for AmazonEC2 usage type BoxUsage:t2.nano")
+    assert "Priced for AmazonEC2: BoxUsage:c5.large, BoxUsage:m5.large, BoxUsage:t1.micro, BoxUsage:t2.micro" in (
+        result.err
+    )
+    assert "--prices FILE" in result.err and result.err.count("\n") == 1
+    assert cli("billing", "usage", "list", "--output", "json").json() == {"UsageRecords": []}
+
+
+def test_usage_add_accepts_a_type_priced_by_prices_file(cli, account, tmp_path) -> None:
+    own = tmp_path / "prices.toml"
+    own.write_text('[[prices]]\nservice = "AmazonEC2"\nusage_type = "BoxUsage:t2.nano"\nunit = "Hrs"\n'
+                   'tiers = [{ usd = "0.0058" }]\n')
+    argv = ("--service", "AmazonEC2", "--usage-type", "BoxUsage:t2.nano", "--quantity", "10", "--month", "2026-03")
+    assert cli("billing", "usage", "add", *argv, "--prices", str(own)).code == 0
+    assert cli("billing", "--prices", str(own), "usage", "add", *argv).code == 0
+    result = cli("billing", "usage", "add", "--service", "AmazonEC2", "--usage-type", "BoxUsage:t2.micro",
+                 "--quantity", "744", "--month", "2026-03", "--output", "json")
+    assert result.code == 0 and result.json()["UsageRecord"]["UsageType"] == "BoxUsage:t2.micro"
+
+
+def test_usage_delete(cli, account) -> None:
+    argv = ("--service", "AmazonEC2", "--usage-type", "BoxUsage:t1.micro", "--month", "2026-03")
+    first = cli("billing", "usage", "add", *argv, "--quantity", "1", "--output", "json").json()["UsageRecord"]["Id"]
+    second = cli("billing", "usage", "add", *argv, "--quantity", "2", "--output", "json").json()["UsageRecord"]["Id"]
+    result = cli("billing", "usage", "delete", first)
+    assert result.code == 0 and result.err.startswith(f"Deleted usage record {first} ")
+    left = cli("billing", "usage", "list", "--output", "json").json()["UsageRecords"]
+    assert [r["Id"] for r in left] == [second]
+    result = cli("billing", "usage", "delete", first)
+    assert result.code == 3 and result.err.startswith(f"iamctl: NoSuchEntity: The usage record {first} cannot be found")

@@ -328,17 +328,27 @@ def usage_add(
     quantity: str = typer.Option(..., "--quantity", help="A decimal number, zero or more."),
     month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
     unit: str = typer.Option(None, "--unit", help="Optional; checked against the price list's unit."),
+    prices: str = PRICES,
 ) -> None:
     """Record one month of an account's usage. The account is the global --account (ID or
     alias; default: the store's default account).
 
+    The usage type must have a price in the price list (the built-in one, or --prices
+    FILE), so that the invoice can charge it; the error names the priced ones.
+
     Example: iamctl --account 222222222222 billing usage add --service AmazonS3
     --usage-type TimedStorage-ByteHrs --quantity 30720 --month 2026-03
+
+    Example: iamctl billing usage add --service AmazonEC2 --usage-type BoxUsage:t2.micro --quantity 744
+    --month 2026-03
     """
+    from iamctl.core.billing.prices import require_price
     from iamctl.core.service import billing as svc
 
+    listed = price_list(prices)
     with write_store_account() as (data, account):
         record = svc.check_usage(data, account.id, service, usage_type, quantity, month, unit)
+        require_price(listed, service, usage_type)
         (added,) = svc.add_usage(data, [record])
         shape = usage_shape(added)
     emit({"UsageRecord": shape})
@@ -357,6 +367,21 @@ def usage_list(month: str = typer.Option(None, "--month", metavar="YYYY-MM", hel
     data, account = read_account()
     only = account.id if current().account_selector() else None
     emit({"UsageRecords": [usage_shape(r) for r in svc.list_usage(data, month, only)]})
+
+
+@usage_app.command("delete")
+def usage_delete(
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's ID (u-...), from 'billing usage list'."),
+) -> None:
+    """Delete one usage record (a typo, a month recorded twice).
+
+    Example: iamctl billing usage delete u-00000003
+    """
+    from iamctl.core.service import billing as svc
+
+    with write_store_account() as (data, _):
+        record = svc.delete_usage(data, record_id)
+    info(f"Deleted usage record {record.id} ({record.account_id} {record.service} {record.usage_type} {record.month}).")
 
 
 USAGE_IMPORT_HELP = """Import usage records from a CSV file (- reads stdin): all rows or none.

@@ -46,7 +46,7 @@ def parse_doc(text: str) -> Doc:
         # runs of lines of one kind: ("prose", [...]), ("block", [...]) or ("example", [...])
         runs: list[tuple[str, list[str]]] = []
         for line in paragraph.splitlines():
-            if not line.strip():
+            if not line.strip() or line.strip() == "\b":  # Click's no-rewrap marker: indent does that here
                 continue
             if line.startswith(EXAMPLE):
                 runs.append(("example", [line[len(EXAMPLE) :].strip()]))
