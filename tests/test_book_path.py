@@ -240,3 +240,50 @@ def test_usage_delete(cli, account) -> None:
     assert [r["Id"] for r in left] == [second]
     result = cli("billing", "usage", "delete", first)
     assert result.code == 3 and result.err.startswith(f"iamctl: NoSuchEntity: The usage record {first} cannot be found")
+
+
+# ---------------------------------------------------------------- user get
+
+
+def test_user_get_shows_security_credentials_and_group_policies(cli, account) -> None:
+    for argv in (
+        ("user", "create", "alice"),
+        ("group", "create", "EC2Admin"),
+        ("group", "attach-policy", "EC2Admin", "AmazonEC2FullAccess"),
+        ("group", "add-user", "EC2Admin", "alice"),
+    ):
+        assert cli(*argv).code == 0, argv
+    assert cli("group", "put-policy", "EC2Admin", "S3Home", "--document", "-", stdin=DOC).code == 0
+    bare = cli("user", "get", "alice", "--output", "json").json()
+    assert bare["SecurityCredentials"] == {
+        "ConsoleSignIn": {"ConsolePassword": "Disabled"}, "AccessKeys": [], "MFADevices": [],
+    }
+    assert bare["GroupPolicies"] == [
+        {
+            "GroupName": "EC2Admin",
+            "AttachedPolicies": [
+                {"PolicyName": "AmazonEC2FullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonEC2FullAccess"}
+            ],
+            "PolicyNames": ["S3Home"],
+        }
+    ]
+    password = "Correct-Horse-9"
+    assert cli("user", "password", "set", "alice", "--password-stdin", stdin=password + "\n").code == 0
+    login = cli("user", "login", "alice", "--password-stdin", "--at", "2026-03-01T10:00:00Z", stdin=password + "\n")
+    assert login.code == 0, login.err
+    new = cli("key", "create", "alice", "--output", "json").json()["AccessKey"]
+    who = cli("whoami", "--access-key-id", new["AccessKeyId"], "--secret-stdin", "--at", "2026-03-02T08:00:00Z",
+              stdin=new["SecretAccessKey"] + "\n")
+    assert who.code == 0, who.err
+    assert cli("user", "mfa", "create", "alice").code == 0
+    got = cli("user", "get", "alice", "--output", "json").json()
+    assert got["User"]["PasswordLastUsed"].startswith("2026-03-01T10:00:00")
+    creds = got["SecurityCredentials"]
+    assert creds["ConsoleSignIn"]["ConsolePassword"] == "Enabled"
+    assert creds["ConsoleSignIn"]["PasswordLastUsed"].startswith("2026-03-01T10:00:00")
+    assert creds["ConsoleSignIn"]["PasswordResetRequired"] is False
+    (key,) = creds["AccessKeys"]
+    assert key["AccessKeyId"] == new["AccessKeyId"] and key["Status"] == "Active"
+    assert key["LastUsedDate"].startswith("2026-03-02T08:00:00") and key["LastUsedService"] == "sts"
+    (device,) = creds["MFADevices"]
+    assert device["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice" and "EnableDate" not in device

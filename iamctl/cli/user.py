@@ -58,18 +58,27 @@ def list_(
 
 @app.command("get")
 def get(name: str = NAME) -> None:
-    """Show a user: ARN, ID, path, created, tags, groups, attached and inline policies.
+    """Show a user (aws iam get-user) with its groups, its attached and inline policies, the
+    policies each group passes on, and the console's Security credentials: console password
+    and last sign-in, access keys with status and last use, MFA device.
 
     Example: iamctl user get exampleuser1 --output json
     """
+    from iamctl.core import shapes_user
+
     _, account = read_account()
     user = users.get(account, name)
+    shape = shapes.user(account, user, full=True)
+    if user.login_profile is not None and user.login_profile.password_last_used:
+        shape["PasswordLastUsed"] = user.login_profile.password_last_used  # as GetUser has it
     emit(
         {
-            "User": shapes.user(account, user, full=True),
+            "User": shape,
             "Groups": [shapes.group(account, account.groups[g]) for g in user.groups],
             "AttachedPolicies": shapes.attached_policies(user.attached),
             "PolicyNames": list(user.inline),
+            "GroupPolicies": shapes_user.group_policies(account, user),
+            "SecurityCredentials": shapes_user.security_credentials(user),
         }
     )
 
