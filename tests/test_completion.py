@@ -56,6 +56,8 @@ def test_nouns_verbs_and_options_come_from_the_command_tree() -> None:
     assert "--output" in offered("user", "list", "--")  # the global options too
     assert offered("user", "list", "--output", "") == ["table", "json", "text"]
     assert offered("--output=j") == ["--output=json"]
+    assert offered("he") == ["help"]
+    assert offered("help", "user", "cr") == ["create"]
 
 
 def test_names_from_the_store(filled, account) -> None:

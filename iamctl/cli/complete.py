@@ -15,7 +15,6 @@ writes from the Typer app, so a TAB never imports Typer: it would cost more than
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -41,6 +40,8 @@ def spec_path() -> str:
 
 
 def load_spec() -> dict[str, Any]:
+    import json
+
     with open(spec_path(), "rb") as f:
         return json.load(f)
 
@@ -82,6 +83,8 @@ class Line:
         if self.positional == 0 and word in self.node.get("sub", []):
             self.path.append(word)
             return
+        if not self.path and self.positional == 0 and word == "help":
+            return  # `iamctl help user cr<TAB>` completes as `iamctl user cr<TAB>`
         self.positional += 1
 
     def _remember(self, option: str, value: str) -> None:
@@ -108,6 +111,8 @@ def complete(words: list[str], env: dict[str, str] | None = None) -> tuple[str, 
         options = [*line.node.get("opts", {}), *spec["globals"]]
         return "words", [o for o in options if o.startswith(current)]
     sub = line.node.get("sub", [])
+    if not line.path and "help" not in before:
+        sub = sorted([*sub, "help"])
     if sub and line.positional == 0:
         return "words", [s for s in sub if s.startswith(current)]
     args = line.node.get("args", [])
@@ -130,7 +135,9 @@ def values(line: Line, kind: str, prefix: str, env: dict[str, str]) -> tuple[str
         found = completion.actions(prefix)
         return ("nospace" if found and all(f.endswith(":") for f in found) else "words"), found
     if kind == "service-principal":
-        return "words", completion.matching(completion.SERVICE_PRINCIPALS, prefix)
+        from iamctl.core.suggest import SERVICE_PRINCIPALS
+
+        return "words", completion.matching(SERVICE_PRINCIPALS, prefix)
     names = completion.store_names(_store_path(line, env))
     if names is None:
         return "words", completion.matching(completion.aws_managed_policy_names(), prefix) if kind == "policy" else []

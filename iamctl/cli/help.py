@@ -13,8 +13,6 @@ blank line); indented lines are kept as they are (file formats, column lists).
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass, field
 from typing import Any
 
 # The global options main() lifts from anywhere on the line: (metavar, help).
@@ -29,13 +27,14 @@ MAX_WIDTH = 100
 EXAMPLE = "Example:"
 
 
-@dataclass
 class Doc:
-    """A docstring split into what help shows in different places."""
+    """A docstring split into what help shows in different places. (A plain class, not a
+    dataclass: this module is imported by every command, and help is rarely shown.)"""
 
-    prose: list[str] = field(default_factory=list)  # paragraphs, each one line or a preformatted block
-    preformatted: set[int] = field(default_factory=set)  # indices into prose kept verbatim
-    examples: list[str] = field(default_factory=list)  # each one command line
+    def __init__(self) -> None:
+        self.prose: list[str] = []  # paragraphs, each one line or a preformatted block
+        self.preformatted: set[int] = set()  # indices into prose kept verbatim
+        self.examples: list[str] = []  # each one command line
 
 
 def parse_doc(text: str) -> Doc:
@@ -147,6 +146,8 @@ def wrap_command(line: str, width: int, indent: str = "  ") -> list[str]:
 
 
 def width() -> int:
+    import shutil
+
     return max(40, min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH))
 
 

@@ -10,11 +10,8 @@ unless that cache is stale.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
-
-from iamctl.core.suggest import SERVICE_PRINCIPALS  # noqa: F401  (offered for --trust-service)
 
 # What the cache is keyed by besides the file: a new iamctl may collect other names.
 _FORMAT = 1
@@ -26,11 +23,13 @@ def _data_path(name: str) -> str:
 
 
 def _cache_file(store_path: str) -> str:
-    import hashlib
+    # zlib rather than hashlib: every write calls this, and importing hashlib costs more
+    # than the rest of the check (only names a file; the key inside decides validity).
+    import zlib
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256(os.path.abspath(store_path).encode()).hexdigest()[:24]
-    return os.path.join(base, "iamctl", f"complete-{digest}.json")
+    path = os.path.abspath(store_path).encode()
+    return os.path.join(base, "iamctl", f"complete-{zlib.crc32(path):08x}{len(path):04x}.json")
 
 
 def store_names(store_path: str) -> dict[str, Any] | None:
@@ -41,6 +40,8 @@ def store_names(store_path: str) -> dict[str, Any] | None:
     except OSError:
         return None
     key = [st.st_size, st.st_mtime_ns, st.st_ino, _FORMAT]
+    import json
+
     cache = _cache_file(store_path)
     try:
         with open(cache, "rb") as f:
@@ -80,6 +81,8 @@ def refresh_after_write(store_path: str, data: Any) -> None:
 
 def _write(path: str, names: dict[str, Any]) -> None:
     """Atomically, 0600 (names of users and key IDs are not secrets, but not everyone's)."""
+    import json
+
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
@@ -127,6 +130,8 @@ def select_account(names: dict[str, Any], selector: str | None) -> dict[str, Any
 
 
 def aws_managed_policy_names() -> list[str]:
+    import json
+
     with open(_data_path("aws_managed_policies.index.json"), "rb") as f:
         return [name for name in json.load(f) if name != "_meta"]
 
@@ -134,6 +139,8 @@ def aws_managed_policy_names() -> list[str]:
 def actions(prefix: str) -> list[str]:
     """``service:Action`` names from the catalogue: services (``ec2:``) until a colon is
     typed, then that service's actions; matched without regard to case, as IAM does."""
+    import json
+
     with open(_data_path("actions.json"), "rb") as f:
         services: dict[str, list[str]] = json.load(f)["services"]
     service, colon, action = prefix.partition(":")
