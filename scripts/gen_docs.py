@@ -115,7 +115,7 @@ def _man_help(text: str) -> list[str]:
 
 
 def man_page(tree: Any) -> str:
-    from iamctl.cli.help import GLOBAL_HELP
+    from iamctl.cli.help import GLOBAL_HELP, global_names
 
     out = [
         f'.TH IAMCTL 1 "{date(2026, 11, 28).isoformat()}" "iamctl {__version__}" "User Commands"',
@@ -132,9 +132,9 @@ def man_page(tree: Any) -> str:
         ".SH GLOBAL OPTIONS",
         "Accepted anywhere on the command line, before or after the subcommand.",
     ]
-    for name in GLOBAL_OPTIONS:
-        metavar, text = GLOBAL_HELP.get(name, ("", ""))
-        out += [".TP", f".B {_roff(name)}" + (f" \\fI{_roff(metavar)}\\fR" if metavar else ""), _roff(text)]
+    for name, (metavar, text) in GLOBAL_HELP.items():
+        names = ", ".join(global_names(name))
+        out += [".TP", f".B {_roff(names)}" + (f" \\fI{_roff(metavar)}\\fR" if metavar else ""), _roff(text)]
     out.append(".SH COMMANDS")
     for path, command in walk(tree):
         if not path or getattr(command, "commands", None):
@@ -215,7 +215,6 @@ def value_kind(param: Any) -> str | None:
 def completion_spec(tree: Any) -> dict[str, Any]:
     """The command tree as cli/complete.py reads it: for each command path, its
     sub-commands, its options with the kind of value each takes, its arguments' kinds."""
-    from iamctl.cli.complete import KIND_BY_OPTION
 
     commands: dict[str, Any] = {}
     for path, command in walk(tree):
@@ -236,9 +235,10 @@ def completion_spec(tree: Any) -> dict[str, Any]:
             if arguments[-1].nargs != 1:
                 node["repeat"] = True
         commands[" ".join(path)] = node
-    global_kinds = {
-        name: (KIND_BY_OPTION.get(name, "") if takes else None) for name, (_, takes) in GLOBAL_OPTIONS.items()
-    }
+    from iamctl.cli.env import OUTPUTS
+
+    by_attr = {"store": "file", "account": "account", "output": "choice:" + ",".join(OUTPUTS)}
+    global_kinds = {name: (by_attr.get(attr, "") if takes else None) for name, (attr, takes) in GLOBAL_OPTIONS.items()}
     return {"generated_by": "scripts/gen_docs.py", "globals": global_kinds, "commands": commands}
 
 

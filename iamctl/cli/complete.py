@@ -25,7 +25,7 @@ KIND_BY_OPTION = {
     "--action": "action", "--as": "principal", "--target": "target", "--to": "target", "--from": "target",
     "--parent": "target", "--access-key-id": "access-key", "--role": "role", "--resource-account": "account-id",
     "--trust-account": "account-id", "--trust-service": "service-principal", "--trust-saml": "idp",
-    "--trust-web-identity": "idp", "--store": "file", "--account": "account", "--output": "choice:table,json,text",
+    "--trust-web-identity": "idp",
 }
 KIND_BY_METAVAR = {
     "USER": "user", "GROUP": "group", "ROLE": "role", "PROFILE": "instance-profile", "POLICY": "policy",

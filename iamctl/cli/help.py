@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from iamctl.cli.env import GLOBAL_OPTIONS, OUTPUTS
+
 # The global options main() lifts from anywhere on the line: (metavar, help).
 GLOBAL_HELP: dict[str, tuple[str, str]] = {
     "--store": ("PATH", "The store file (env IAMCTL_STORE; default $XDG_DATA_HOME/iamctl/store.toml)."),
     "--account": ("ID-OR-ALIAS", "The account to act in (env IAMCTL_ACCOUNT; default: the store's default)."),
-    "--output": ("FORMAT", "Output format: table, json or text (env IAMCTL_OUTPUT; default table)."),
+    "--output": ("FORMAT", f"Output format: {', '.join(OUTPUTS)} (env IAMCTL_OUTPUT; default table)."),
     "--query": ("JMESPATH", "A JMESPath query applied to the JSON shape before formatting, as in aws-cli."),
     "--no-color": ("", "No colour (also when NO_COLOR is set or stdout is not a terminal)."),
 }
@@ -207,7 +209,7 @@ def _option_rows(command: Any, ctx: Any, root: bool) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if root:
         for name, (var, text) in GLOBAL_HELP.items():
-            rows.append((f"{name} {var}".strip(), text))
+            rows.append((f"{', '.join(global_names(name))} {var}".strip(), text))
     for param in command.get_params(ctx):
         if param.param_type_name != "option" or getattr(param, "hidden", False):
             continue
@@ -221,6 +223,13 @@ def _option_rows(command: Any, ctx: Any, root: bool) -> list[tuple[str, str]]:
             text += " [required]"
         rows.append((f"{flags} {var}".strip(), text.strip()))
     return rows
+
+
+def global_names(name: str) -> list[str]:
+    """A global option and its aliases, short first (``-o, --output``)."""
+    attr = GLOBAL_OPTIONS.get(name, (None,))[0]
+    same = [n for n, (a, _) in GLOBAL_OPTIONS.items() if a == attr and n != name]
+    return sorted([name, *same], key=len) if attr else [name]
 
 
 def _argument_rows(command: Any) -> list[tuple[str, str]]:
