@@ -214,3 +214,13 @@ def test_wheel_installs_man_page_and_completions(tmp_path) -> None:
     with zipfile.ZipFile(wheel) as z:
         zsh = z.read(next(n for n in names if n.endswith("site-functions/_iamctl"))).decode()
     assert zsh == Path(ROOT / "completions" / "_iamctl").read_text() and "iamctl.bash" not in zsh
+
+
+def test_readme_says_how_to_enable_completion_in_one_line_per_shell() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for line in (
+        """echo 'eval "$(iamctl completion bash)"' >> ~/.bashrc""",
+        """echo 'eval "$(iamctl completion zsh)"' >> ~/.zshrc""",
+        "iamctl completion fish > ~/.config/fish/completions/iamctl.fish",
+    ):
+        assert line in readme

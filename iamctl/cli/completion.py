@@ -21,7 +21,9 @@ _iamctl() {
     read -ra words <<< "$line"
     [[ -z $line || $line == *[[:space:]] ]] && words+=("")
     cur="${words[${#words[@]}-1]}"
-    mapfile -t reply < <(iamctl __complete -- "${words[@]:1}" 2>/dev/null)
+    reply=()
+    local item
+    while IFS= read -r item; do reply+=("$item"); done < <(iamctl __complete -- "${words[@]:1}" 2>/dev/null)
     directive="${reply[0]}"
     COMPREPLY=()
     if [[ $directive == files ]]; then
