@@ -19,9 +19,10 @@ from tests.conftest import ROOT
 
 
 def offered(*words: str) -> list[str]:
+    """The values offered (without the descriptions zsh and fish show beside some)."""
     directive, found = complete(list(words))
     assert directive in ("words", "nospace", "files")
-    return found
+    return [f.split("\t", 1)[0] for f in found]
 
 
 @pytest.fixture
@@ -70,8 +71,9 @@ def test_names_from_the_store(filled, account) -> None:
     assert offered("role", "instance-profile", "get", "") == ["WebProfile"]
     assert offered("key", "delete", "AKIA") == [filled]
     assert offered("billing", "scp", "get", "D") == ["DenyS3"]
-    (ou,) = offered("billing", "ou", "get", "ou-")
-    assert ou.startswith("ou-")
+    (ou,) = complete(["billing", "ou", "get", "ou-"])[1]
+    assert ou.startswith("ou-") and ou.endswith("\tSandbox")  # the OU's name beside its ID
+    assert f"{account}\texample-corp" in complete(["account", "use", ""])[1]
     assert set(offered("account", "use", "")) == {account, "210987654321", "example-corp", "dev"}
 
 
@@ -160,10 +162,14 @@ t "iamctl us"
 t "iamctl user get "
 t "iamctl simulate principal alice --action ec2:RunInst"
 t "iamctl user list --output=js"
+t "iamctl billing ou get ou-"
 """
     out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=on_path, check=True)
-    # bash replaces only what follows a ':' or '=', so that is what the script offers.
-    assert out.stdout.splitlines() == ["user", "alice bob", "RunInstances", "json"]
+    # bash replaces only what follows a ':' or '=', so that is what the script offers;
+    # descriptions (the OU's name) are for zsh and fish.
+    lines = out.stdout.splitlines()
+    assert lines[:4] == ["user", "alice bob", "RunInstances", "json"]
+    assert lines[4].startswith("ou-") and " " not in lines[4] and "\t" not in lines[4]
 
 
 @pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
@@ -176,7 +182,7 @@ def test_zsh_file_works_on_its_own(filled, on_path, tmp_path) -> None:
     script = f"""
 fpath=({fpath} $fpath)
 autoload -Uz _iamctl
-compadd() {{ while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -S ]] && shift; shift; done; shift; print -r -- "$*"; }}
+compadd() {{ while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -[Sd] ]] && shift; shift; done; shift; print -r -- "$*"; }}
 _files() {{ print files; }}
 words=(iamctl user get ''); CURRENT=4; _iamctl
 words=(iamctl simulate principal alice --action ec2:RunInst); CURRENT=6; _iamctl
@@ -188,10 +194,15 @@ words=(iamctl policy create P --document ''); CURRENT=6; _iamctl
 
 @pytest.mark.skipif(not shutil.which("fish"), reason="fish is not installed")
 def test_fish_script_completes(filled, on_path, tmp_path) -> None:
-    script = f"source {ROOT / 'completions' / 'iamctl.fish'}; complete -C 'iamctl user get '"
+    script = (
+        f"source {ROOT / 'completions' / 'iamctl.fish'}; complete -C 'iamctl user get '; "
+        "complete -C 'iamctl billing ou get '"
+    )
     env = {**on_path, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     out = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True, text=True, env=env)
-    assert out.stdout.split() == ["alice", "bob"], out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[:2] == ["alice", "bob"], out.stderr
+    assert lines[2].startswith("ou-") and lines[2].endswith("\tSandbox")  # fish shows the OU's name
 
 
 def test_wheel_installs_man_page_and_completions(tmp_path) -> None:

@@ -11,6 +11,9 @@ writes from the Typer app, so a TAB never imports Typer: it would cost more than
 - ``words``: the lines that follow are the candidates;
 - ``nospace``: the same, but the word goes on (``ec2:`` is followed by an action name);
 - ``files``: complete file names as the shell does.
+
+A candidate may carry a description after a tab (an OU's name, an account's alias), which
+zsh and fish show beside it and bash leaves out.
 """
 
 from __future__ import annotations
@@ -143,6 +146,12 @@ def values(line: Line, kind: str, prefix: str, env: dict[str, str]) -> tuple[str
         return "words", completion.matching(completion.aws_managed_policy_names(), prefix) if kind == "policy" else []
     account = completion.select_account(names, line.account or env.get("IAMCTL_ACCOUNT") or None)
     org = names.get("org", {})
+    # What zsh and fish show beside a value: an OU's name, an account's alias or ID.
+    about: dict[str, str] = dict(org.get("ou", {}))
+    for account_id, entry in names["accounts"].items():
+        if entry.get("alias"):
+            about[account_id] = entry["alias"]
+            about[entry["alias"]] = account_id
     found: list[str]
     if kind == "account":
         found = [*names["accounts"], *(a["alias"] for a in names["accounts"].values() if a.get("alias"))]
@@ -155,14 +164,14 @@ def values(line: Line, kind: str, prefix: str, env: dict[str, str]) -> tuple[str
     elif kind == "principal":
         found = [*account.get("user", []), *(f"group/{g}" for g in account.get("group", []))]
     elif kind == "target":
-        found = [*org.get("root", []), *org.get("ou", []), *names["accounts"]]
+        found = [*org.get("root", []), *org.get("ou", {}), *names["accounts"]]
     elif kind in ("scp", "ou"):
         found = list(org.get(kind, []))
     elif kind == "handshake":
         found = list(names.get("handshake", []))
     else:
         found = list(account.get(kind, []))
-    return "words", completion.matching(found, prefix)
+    return "words", [f"{v}\t{about[v]}" if v in about else v for v in completion.matching(found, prefix)]
 
 
 def _store_path(line: Line, env: dict[str, str]) -> str:

@@ -23,7 +23,8 @@ _iamctl() {
     cur="${words[${#words[@]}-1]}"
     reply=()
     local item
-    while IFS= read -r item; do reply+=("$item"); done < <(iamctl __complete -- "${words[@]:1}" 2>/dev/null)
+    # a candidate's description (after a tab) is for zsh and fish; bash shows values only
+    while IFS= read -r item; do reply+=("${item%%$'\t'*}"); done < <(iamctl __complete -- "${words[@]:1}" 2>/dev/null)
     directive="${reply[0]}"
     COMPREPLY=()
     if [[ $directive == files ]]; then
@@ -47,12 +48,18 @@ ZSH = r"""#compdef iamctl
 # Enable: eval "$(iamctl completion zsh)" in ~/.zshrc after compinit, or put this file,
 # named _iamctl, in a directory on $fpath (pip install puts it in share/zsh/site-functions).
 _iamctl() {
-    local -a reply
+    local -a reply values shown
+    local line
     reply=("${(@f)$(iamctl __complete -- "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+    # "value<TAB>description": show both, insert the value
+    for line in "${(@)reply[2,-1]}"; do
+        values+=("${line%%$'\t'*}")
+        if [[ $line == *$'\t'* ]]; then shown+=("${line%%$'\t'*}  (${line#*$'\t'})"); else shown+=("$line"); fi
+    done
     case "${reply[1]}" in
         files) _files ;;
-        nospace) compadd -Q -S '' -- "${(@)reply[2,-1]}" ;;
-        *) compadd -Q -- "${(@)reply[2,-1]}" ;;
+        nospace) compadd -Q -S '' -d shown -- "${values[@]}" ;;
+        *) compadd -Q -d shown -- "${values[@]}" ;;
     esac
 }
 if [[ "${funcstack[1]}" == _iamctl ]]; then

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 # What the cache is keyed by besides the file: a new iamctl may collect other names.
-_FORMAT = 1
+_FORMAT = 2
 
 
 
@@ -108,10 +108,10 @@ def collect(data: Any) -> dict[str, Any]:
             "access-key": sorted(k for u in account.users.values() for k in u.access_keys),
             "idp": sorted([*account.saml_providers, *account.oidc_providers]),
         }
-    org: dict[str, list[str]] = {"scp": [], "ou": [], "root": []}
+    org: dict[str, Any] = {"scp": [], "ou": {}, "root": []}
     for organization in data.organizations.values():
         org["scp"] += organization.scps
-        org["ou"] += organization.ous
+        org["ou"].update({ou_id: ou.name for ou_id, ou in organization.ous.items()})  # ID → name
         org["root"].append(organization.root_id)
     handshakes = sorted(data.handshakes)
     return {"default": data.default_account, "accounts": accounts, "org": org, "handshake": handshakes}
