@@ -4,6 +4,7 @@ says when a store exists, confirmations before destructive commands."""
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 import pytest
@@ -287,3 +288,21 @@ def test_user_get_shows_security_credentials_and_group_policies(cli, account) ->
     assert key["LastUsedDate"].startswith("2026-03-02T08:00:00") and key["LastUsedService"] == "sts"
     (device,) = creds["MFADevices"]
     assert device["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice" and "EnableDate" not in device
+
+
+def test_store_check_reads_the_file_not_a_cache_that_still_matches_it(cli, account, store_path) -> None:
+    # A same-size edit with the old mtime restored: the read cache's key still matches,
+    # so ordinary commands answer from it; the check must read the file itself.
+    assert cli("group", "create", "devs").code == 0
+    assert cli("user", "create", "alice").code == 0
+    assert cli("group", "add-user", "devs", "alice").code == 0
+    assert cli("user", "list").code == 0
+    before = store_path.stat()
+    text = store_path.read_text()
+    assert 'groups = ["devs"]' in text
+    with open(store_path, "r+", encoding="utf-8") as f:  # in place: same inode
+        f.write(text.replace('groups = ["devs"]', 'groups = ["devz"]'))
+    os.utime(store_path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cli("user", "list").code == 0  # from the cache
+    result = cli("store", "check")
+    assert result.code == 4 and "devz" in result.err

@@ -25,9 +25,9 @@ def check() -> None:
 
     Example: iamctl --store iam/store.toml store check && echo 'store is valid'
     """
-    target = store()
     with _no_cache():
-        data = type(target)(target.path).read()
+        target = store()  # made inside: the store names its cache file when it is made
+        data = target.read()
     accounts = len(data.accounts)
     users = sum(len(a.users) for a in data.accounts.values())
     emit({"Path": str(target.path), "Valid": True, "Accounts": accounts, "Users": users})
