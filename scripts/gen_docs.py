@@ -190,15 +190,19 @@ def man_page(tree: Any) -> str:
 # ---------------------------------------------------------------- completions
 
 
-def value_kind(param: Any) -> str | None:
+def value_kind(param: Any, path: tuple[str, ...] = ()) -> str | None:
     """What a parameter's value is, for TAB: None (a flag), "" (free text), "file",
     "choice:a,b", or a kind of name from the store (cli/complete.py)."""
-    from iamctl.cli.complete import KIND_BY_METAVAR, KIND_BY_OPTION
+    from iamctl.cli.complete import KIND_BY_COMMAND_OPTION, KIND_BY_METAVAR, KIND_BY_OPTION
 
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
-    if param.param_type_name == "option" and param.opts[0] in KIND_BY_OPTION:
-        return KIND_BY_OPTION[param.opts[0]]
+    if param.param_type_name == "option":
+        here = " ".join((*path, param.opts[0]))
+        if here in KIND_BY_COMMAND_OPTION:
+            return KIND_BY_COMMAND_OPTION[here]
+        if param.opts[0] in KIND_BY_OPTION:
+            return KIND_BY_OPTION[param.opts[0]]
     metavar = (param.metavar or "").strip("[]").removesuffix("...")
     if metavar in KIND_BY_METAVAR:
         return KIND_BY_METAVAR[metavar]
@@ -225,13 +229,13 @@ def completion_spec(tree: Any) -> dict[str, Any]:
         opts: dict[str, str | None] = {}
         for option in _options(command):
             for flag in option.opts:
-                opts[flag] = value_kind(option)
+                opts[flag] = value_kind(option, path)
         if path:
             opts.setdefault("--help", None)
         node["opts"] = opts
         arguments = _arguments(command)
         if arguments:
-            node["args"] = [value_kind(a) or "" for a in arguments]
+            node["args"] = [value_kind(a, path) or "" for a in arguments]
             if arguments[-1].nargs != 1:
                 node["repeat"] = True
         commands[" ".join(path)] = node

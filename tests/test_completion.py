@@ -114,6 +114,10 @@ def test_option_values_and_files() -> None:
     assert offered("policy", "list", "--scope", "l") == ["Local"]
     assert offered("role", "create", "R", "--trust-service", "ec2") == ["ec2.amazonaws.com"]
     assert complete(["policy", "create", "P", "--document", ""])[0] == "files"
+    assert offered("billing", "usage", "add", "--service", "Amazon") == ["AmazonEC2", "AmazonS3"]
+    assert offered("billing", "usage", "add", "--service", "AmazonEC2", "--usage-type", "BoxUsage:t")[:2] == [
+        "BoxUsage:t1.micro", "BoxUsage:t2.micro",
+    ]
 
 
 def test_no_store_offers_no_names_and_no_error(tmp_path, monkeypatch) -> None:

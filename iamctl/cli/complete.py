@@ -30,6 +30,12 @@ KIND_BY_OPTION = {
     "--trust-account": "account-id", "--trust-service": "service-principal", "--trust-saml": "idp",
     "--trust-web-identity": "idp",
 }
+# Options whose meaning depends on the command (`--service` is a price list's service here,
+# a service principal for `role assume`).
+KIND_BY_COMMAND_OPTION = {
+    "billing usage add --service": "priced-service", "billing usage add --usage-type": "usage-type",
+    "role assume --service": "service-principal",
+}
 KIND_BY_METAVAR = {
     "USER": "user", "GROUP": "group", "ROLE": "role", "PROFILE": "instance-profile", "POLICY": "policy",
     "ID-OR-ALIAS": "account", "ALIAS": "alias", "KEY_ID": "access-key", "SCP": "scp", "OU_ID": "ou",
@@ -59,6 +65,7 @@ class Line:
         self.store: str | None = None
         self.account: str | None = None
         self.pending: str | None = None  # an option whose value comes next
+        self.values: dict[str, str] = {}  # option → the value given on the line
         for word in words:
             self._read(word)
 
@@ -91,6 +98,7 @@ class Line:
         self.positional += 1
 
     def _remember(self, option: str, value: str) -> None:
+        self.values[option] = value
         if option == "--store":
             self.store = value
         elif option == "--account":
@@ -137,6 +145,8 @@ def values(line: Line, kind: str, prefix: str, env: dict[str, str]) -> tuple[str
     if kind == "action":
         found = completion.actions(prefix)
         return ("nospace" if found and all(f.endswith(":") for f in found) else "words"), found
+    if kind in ("priced-service", "usage-type"):
+        return "words", completion.matching(_priced(line, kind), prefix)
     if kind == "service-principal":
         from iamctl.core.suggest import SERVICE_PRINCIPALS
 
@@ -172,6 +182,23 @@ def values(line: Line, kind: str, prefix: str, env: dict[str, str]) -> tuple[str
     else:
         found = list(account.get(kind, []))
     return "words", [f"{v}\t{about[v]}" if v in about else v for v in completion.matching(found, prefix)]
+
+
+def _priced(line: Line, kind: str) -> list[str]:
+    """Services, or a service's usage types, the price list prices (the built-in one, or
+    --prices FILE from the line): `billing usage add` takes only those."""
+    import tomllib
+
+    path = line.values.get("--prices") or os.path.join(os.path.dirname(spec_path()), "prices.toml")
+    try:
+        with open(os.path.expanduser(path), "rb") as f:
+            entries = tomllib.load(f).get("prices", [])
+    except (OSError, ValueError):
+        return []
+    service = line.values.get("--service")
+    if kind == "priced-service":
+        return sorted({e.get("service", "") for e in entries} - {""})
+    return sorted(e.get("usage_type", "") for e in entries if service in (None, e.get("service")))
 
 
 def _store_path(line: Line, env: dict[str, str]) -> str:
