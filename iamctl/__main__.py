@@ -2,6 +2,7 @@
 
 Its first statement takes over Ctrl-C, before the rest of iamctl (Typer, the commands)
 loads: a signal during those imports then exits 130 with one line, not a traceback.
+A TAB (``iamctl __complete``) is answered by cli/complete.py before Typer is imported.
 """
 
 from iamctl.cli import interrupts
@@ -10,7 +11,7 @@ interrupts.install()
 
 
 def main() -> None:
-    from iamctl.cli.main import main as run_command  # only now: see the docstring
+    from iamctl.cli.complete import main as run_command  # only now: see the docstring
 
     run_command()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, read, write
+from iamctl.cli.confirm import YES, confirm
 from iamctl.core import shapes_account
 from iamctl.core.service import accounts
 
@@ -14,8 +15,8 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("create")
 def create(
     account_id: str = typer.Option(None, "--account-id", help="12-digit account ID (random when omitted)."),
-    alias: str = typer.Option(None, "--alias"),
-    name: str = typer.Option(None, "--name"),
+    alias: str = typer.Option(None, "--alias", help="Account alias, used in the sign-in URL."),
+    name: str = typer.Option(None, "--name", help="A name for the account."),
     email: str = typer.Option(None, "--email", help="The root user's email (unique; 'account root login --email')."),
 ) -> None:
     """Add an account to the store.
@@ -30,7 +31,10 @@ def create(
 
 @app.command("list")
 def list_() -> None:
-    """List the store's accounts (the default one is marked)."""
+    """List the store's accounts (the default one is marked).
+
+    Example: iamctl account list --output text
+    """
     data = read()
     default = data.default_account
     emit({"Accounts": [shapes_account.account(a, default=a.id == default) for a in data.accounts.values()]})
@@ -38,7 +42,10 @@ def list_() -> None:
 
 @app.command("get")
 def get(selector: str = typer.Argument(None, metavar="[ID-OR-ALIAS]", help="Default: the current account.")) -> None:
-    """Show one account (the current one when none is named)."""
+    """Show one account (the current one when none is named).
+
+    Example: iamctl account get dev --output json
+    """
     from iamctl.cli.env import current
 
     data = read()
@@ -48,18 +55,26 @@ def get(selector: str = typer.Argument(None, metavar="[ID-OR-ALIAS]", help="Defa
 
 @app.command("delete")
 def delete(
-    selector: str = typer.Argument(..., metavar="ID-OR-ALIAS"),
+    selector: str = typer.Argument(..., metavar="ID-OR-ALIAS", help="Account ID or alias."),
     force: bool = typer.Option(False, "--force", help="Delete even when it still holds users, groups or policies."),
+    yes: bool = YES,
 ) -> None:
-    """Delete an account; refused while it holds entities unless --force."""
+    """Delete an account; refused while it holds entities unless --force.
+
+    Example: iamctl account delete dev --force --yes
+    """
+    confirm(f"Delete account {selector}{' and everything in it' if force else ''}?", yes)
     with write() as data:
         account = accounts.delete(data, selector, force=force)
     info(f"Deleted account {account.id}.")
 
 
 @app.command("use")
-def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS")) -> None:
-    """Make an account the store's default."""
+def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS", help="Account ID or alias.")) -> None:
+    """Make an account the store's default.
+
+    Example: iamctl account use dev
+    """
     with write() as data:
         account = accounts.use(data, selector)
     info(f"Default account is now {account.id}.")

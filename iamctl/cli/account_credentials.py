@@ -35,9 +35,13 @@ def policy_set(
         None, "--minimum-length", "--minimum-password-length", metavar="N", help="6-128 (default 6)."
     ),
     require_symbols: bool = typer.Option(False, "--require-symbols", help="At least one of !@#$%^&*()_+-=[]{}|'"),
-    require_numbers: bool = typer.Option(False, "--require-numbers"),
-    require_uppercase: bool = typer.Option(False, "--require-uppercase", "--require-uppercase-characters"),
-    require_lowercase: bool = typer.Option(False, "--require-lowercase", "--require-lowercase-characters"),
+    require_numbers: bool = typer.Option(False, "--require-numbers", help="At least one digit 0-9."),
+    require_uppercase: bool = typer.Option(
+        False, "--require-uppercase", "--require-uppercase-characters", help="At least one letter A-Z."
+    ),
+    require_lowercase: bool = typer.Option(
+        False, "--require-lowercase", "--require-lowercase-characters", help="At least one letter a-z."
+    ),
     allow_users_to_change: bool = typer.Option(
         False, "--allow-users-to-change", "--allow-users-to-change-password", help="Users may change their own."
     ),
@@ -69,14 +73,20 @@ def policy_set(
 
 @policy_app.command("get")
 def policy_get() -> None:
-    """Show the password policy (NoSuchEntity when none is set: AWS's default applies)."""
+    """Show the password policy (NoSuchEntity when none is set: AWS's default applies).
+
+    Example: iamctl account password-policy get --output json
+    """
     _, account = read_account()
     emit(pp.policy_json(password_policy.get_policy(account)))
 
 
 @policy_app.command("delete")
 def policy_delete() -> None:
-    """Delete the password policy; AWS's default policy applies again."""
+    """Delete the password policy; AWS's default policy applies again.
+
+    Example: iamctl account password-policy delete
+    """
     with write_account() as account:
         password_policy.delete_policy(account)
 
@@ -85,7 +95,9 @@ def policy_delete() -> None:
 
 
 @alias_app.command("set")
-def alias_set(alias: str = typer.Argument(..., metavar="ALIAS")) -> None:
+def alias_set(
+    alias: str = typer.Argument(..., metavar="ALIAS", help="Lowercase letters, digits and hyphens (3-63)."),
+) -> None:
     """Set the account alias (replaces the old one); unique in the store.
 
     Example: iamctl account alias set example-corp
@@ -97,14 +109,20 @@ def alias_set(alias: str = typer.Argument(..., metavar="ALIAS")) -> None:
 
 @alias_app.command("get")
 def alias_get() -> None:
-    """Show the account alias (aws iam list-account-aliases)."""
+    """Show the account alias (aws iam list-account-aliases).
+
+    Example: iamctl account alias get --output text
+    """
     _, account = read_account()
     emit(alias_rules.list_aliases_json(account_security.get_alias(account)))
 
 
 @alias_app.command("delete")
 def alias_delete(alias: str = typer.Argument(None, metavar="[ALIAS]", help="Checked when given.")) -> None:
-    """Delete the account alias; the sign-in URL goes back to the account ID."""
+    """Delete the account alias; the sign-in URL goes back to the account ID.
+
+    Example: iamctl account alias delete example-corp
+    """
     with write_account() as account:
         account_security.delete_alias(account, alias)
 
@@ -162,7 +180,10 @@ def _write_private(path: str, text: str) -> None:
 
 
 def summary() -> None:
-    """Entity counts and quotas (aws iam get-account-summary)."""
+    """Entity counts and quotas (aws iam get-account-summary).
+
+    Example: iamctl account summary --query SummaryMap.Users
+    """
     from iamctl.core.credentials.summary import account_summary_json
 
     _, account = read_account()
@@ -193,7 +214,10 @@ def root_password_set(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from one line of stdin."),
     generate: bool = typer.Option(False, "--generate", help="Generate one; shown once."),
 ) -> None:
-    """Set the root user's password (AWS's default rules; the account policy is for IAM users)."""
+    """Set the root user's password (AWS's default rules; the account policy is for IAM users).
+
+    Example: iamctl account root password set --generate
+    """
     if generate and password_stdin:
         raise typer.BadParameter("use --generate or --password-stdin, not both.", param_hint="--generate")
     password = None
@@ -207,7 +231,10 @@ def root_password_set(
 
 @root_password_app.command("delete")
 def root_password_delete() -> None:
-    """Remove the root user's password."""
+    """Remove the root user's password.
+
+    Example: iamctl account root password delete
+    """
     with write_account() as account:
         root_user.delete_password(account)
 
@@ -250,11 +277,18 @@ def root_login(
 
 @root_key_app.command("create")
 def root_key_create(
-    fmt: str = typer.Option("json", "--format", metavar="json|csv|env|credentials-file"),
-    profile: str = typer.Option("default", "--profile", metavar="NAME"),
+    fmt: str = typer.Option(
+        "json", "--format", metavar="json|csv|env|credentials-file", help="How to print the new key and its secret."
+    ),
+    profile: str = typer.Option(
+        "default", "--profile", metavar="NAME", help="Profile name for --format credentials-file."
+    ),
     at: str = clock.AT,
 ) -> None:
-    """Create a root access key (AWS advises against it; the checklist fails while one exists)."""
+    """Create a root access key (AWS advises against it; the checklist fails while one exists).
+
+    Example: iamctl account root key create --format credentials-file --profile root
+    """
     from iamctl.cli.key import check_format, show_new_key
 
     check_format(fmt, profile)
@@ -266,30 +300,43 @@ def root_key_create(
 
 @root_key_app.command("list")
 def root_key_list() -> None:
-    """The root user's access keys, without secrets."""
+    """The root user's access keys, without secrets.
+
+    Example: iamctl account root key list --output text
+    """
     _, account = read_account()
     emit(ak.list_access_keys_json(None, root_user.list_keys(account)))
 
 
 @root_key_app.command("update")
 def root_key_update(
-    key_id: str = KEY_ID, status: str = typer.Option(..., "--status", metavar="Active|Inactive")
+    key_id: str = KEY_ID,
+    status: str = typer.Option(..., "--status", metavar="Active|Inactive", help="The key's new status."),
 ) -> None:
-    """Activate or deactivate a root access key."""
+    """Activate or deactivate a root access key.
+
+    Example: iamctl account root key update AKIAIOSFODNN7EXAMPLE --status Inactive
+    """
     with write_account() as account:
         root_user.update_key(account, key_id, status)
 
 
 @root_key_app.command("delete")
 def root_key_delete(key_id: str = KEY_ID) -> None:
-    """Delete a root access key."""
+    """Delete a root access key.
+
+    Example: iamctl account root key delete AKIAIOSFODNN7EXAMPLE
+    """
     with write_account() as account:
         root_user.delete_key(account, key_id)
 
 
 @root_mfa_app.command("create")
 def root_mfa_create() -> None:
-    """Create the root user's virtual MFA device; prints the seed and URI once, draws the QR code."""
+    """Create the root user's virtual MFA device; prints the seed and URI once, draws the QR code.
+
+    Example: iamctl account root mfa create
+    """
     with write_account() as account, root_user.root_of(account) as root:
         device = mfa_devices.create(account, root, mfa_devices.ROOT_DEVICE_NAME, root_user.WHO)
         account_label = account.alias or account.id
@@ -300,14 +347,20 @@ def root_mfa_create() -> None:
 
 @root_mfa_app.command("enable")
 def root_mfa_enable(code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
-    """Enable the root user's device with two consecutive codes."""
+    """Enable the root user's device with two consecutive codes.
+
+    Example: iamctl account root mfa enable --code1 123456 --code2 654321
+    """
     with write_account() as account, root_user.root_of(account) as root:
         mfa_devices.enable(root, root_user.WHO, code1, code2, clock.now(at))
 
 
 @root_mfa_app.command("list")
 def root_mfa_list() -> None:
-    """The root user's MFA device, if any."""
+    """The root user's MFA device, if any.
+
+    Example: iamctl account root mfa list --output json
+    """
     _, account = read_account()
     device = account.root.mfa if account.root else None
     emit({"MFADevices": [mfa_devices.device_json(device, None)] if device else []})
@@ -315,21 +368,30 @@ def root_mfa_list() -> None:
 
 @root_mfa_app.command("deactivate")
 def root_mfa_deactivate() -> None:
-    """Stop requiring the root device's codes."""
+    """Stop requiring the root device's codes.
+
+    Example: iamctl account root mfa deactivate
+    """
     with write_account() as account, root_user.root_of(account) as root:
         mfa_devices.deactivate(root, root_user.WHO)
 
 
 @root_mfa_app.command("delete")
 def root_mfa_delete() -> None:
-    """Delete the root user's device (deactivate it first)."""
+    """Delete the root user's device (deactivate it first).
+
+    Example: iamctl account root mfa delete
+    """
     with write_account() as account, root_user.root_of(account) as root:
         mfa_devices.delete(root, root_user.WHO)
 
 
 @root_mfa_app.command("resync")
 def root_mfa_resync(code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
-    """Re-synchronise the root user's device with two consecutive codes."""
+    """Re-synchronise the root user's device with two consecutive codes.
+
+    Example: iamctl account root mfa resync --code1 123456 --code2 654321
+    """
     with write_account() as account, root_user.root_of(account) as root:
         mfa_devices.resync(root, root_user.WHO, code1, code2, clock.now(at))
 

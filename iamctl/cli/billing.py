@@ -15,6 +15,7 @@ import typer
 
 from iamctl.cli import billing_scp, paging
 from iamctl.cli.common import emit, emit_file, info, read_account, write_store_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.paging import paginated
 from iamctl.core.errors import UsageError
 
@@ -102,7 +103,10 @@ def org_create(
 
 @org_app.command("get")
 def org_get() -> None:
-    """Describe the acting account's organization (any member may ask)."""
+    """Describe the acting account's organization (any member may ask).
+
+    Example: iamctl billing org get --query Organization.MasterAccountId
+    """
     from iamctl.core.billing import shapes
     from iamctl.core.service import billing as svc
 
@@ -112,7 +116,10 @@ def org_get() -> None:
 
 @org_app.command("roots")
 def org_roots() -> None:
-    """The organization's root (its ID is a target for scp attach and ou create --parent)."""
+    """The organization's root (its ID is a target for scp attach and ou create --parent).
+
+    Example: iamctl billing org roots --query 'Roots[0].Id' --output text
+    """
     from iamctl.core.billing import shapes
     from iamctl.core.service import billing as svc
 
@@ -122,7 +129,10 @@ def org_roots() -> None:
 
 @org_app.command("delete")
 def org_delete(at: str = AT) -> None:
-    """Delete the organization; only the payer, and only once no member account remains."""
+    """Delete the organization; only the payer, and only once no member account remains.
+
+    Example: iamctl billing org delete
+    """
     from iamctl.core.service import billing as svc
 
     now = now_from(at)
@@ -161,7 +171,10 @@ def invite(
 @paginated("Handshakes", **paging.ORGANIZATIONS)
 def handshake_list(at: str = AT) -> None:
     """The acting account's handshakes: the payer sees its organization's, any other
-    account those sent to it. Closed ones drop out 30 days after they closed."""
+    account those sent to it. Closed ones drop out 30 days after they closed.
+
+    Example: iamctl --account 222222222222 billing handshake list --output text
+    """
     from iamctl.core.billing import shapes
     from iamctl.core.service import billing as svc
 
@@ -192,13 +205,19 @@ def handshake_accept(handshake_id: str = HANDSHAKE, at: str = AT) -> None:
 
 @handshake_app.command("decline")
 def handshake_decline(handshake_id: str = HANDSHAKE, at: str = AT) -> None:
-    """Decline an invitation as the invited account."""
+    """Decline an invitation as the invited account.
+
+    Example: iamctl --account 222222222222 billing handshake decline h-abcdefghij
+    """
     _answer("decline", handshake_id, at)
 
 
 @handshake_app.command("cancel")
 def handshake_cancel(handshake_id: str = HANDSHAKE, at: str = AT) -> None:
-    """Cancel an invitation the organization sent (payer only)."""
+    """Cancel an invitation the organization sent (payer only).
+
+    Example: iamctl billing handshake cancel h-abcdefghij
+    """
     _answer("cancel", handshake_id, at)
 
 
@@ -244,7 +263,10 @@ def account_create(
 @app.command("accounts")
 @paginated("Accounts", **paging.ORGANIZATIONS)
 def accounts_list() -> None:
-    """The organization's accounts, payer first (payer only; aws organizations list-accounts)."""
+    """The organization's accounts, payer first (payer only; aws organizations list-accounts).
+
+    Example: iamctl billing accounts --output text
+    """
     from iamctl.core.billing import shapes
     from iamctl.core.service import billing as svc
 
@@ -253,10 +275,14 @@ def accounts_list() -> None:
 
 
 @app.command("remove")
-def remove(account_id: str = MEMBER, at: str = AT) -> None:
-    """Remove a member account (payer only); it pays its own bills again from then on."""
+def remove(account_id: str = MEMBER, at: str = AT, yes: bool = YES) -> None:
+    """Remove a member account (payer only); it pays its own bills again from then on.
+
+    Example: iamctl billing remove 222222222222
+    """
     from iamctl.core.service import billing as svc
 
+    confirm(f"Remove account {account_id} from the organization? It pays its own bills from then on.", yes)
     now = now_from(at)
     with write_store_account() as (data, account):
         svc.remove_account(data, account, account_id, now)
@@ -264,10 +290,14 @@ def remove(account_id: str = MEMBER, at: str = AT) -> None:
 
 
 @app.command("leave")
-def leave(at: str = AT) -> None:
-    """Leave the organization as a member account; it pays its own bills from then on."""
+def leave(at: str = AT, yes: bool = YES) -> None:
+    """Leave the organization as a member account; it pays its own bills from then on.
+
+    Example: iamctl --account 222222222222 billing leave
+    """
     from iamctl.core.service import billing as svc
 
+    confirm("Leave the organization? The account pays its own bills from then on.", yes)
     now = now_from(at)
     with write_store_account() as (data, account):
         svc.leave(data, account, now)
@@ -299,19 +329,29 @@ def usage_add(
     service: str = typer.Option(..., "--service", help="AWS's service code: AmazonS3, AmazonEC2, AWSDataTransfer ..."),
     usage_type: str = typer.Option(..., "--usage-type", help="As in the price list, e.g. TimedStorage-ByteHrs."),
     quantity: str = typer.Option(..., "--quantity", help="A decimal number, zero or more."),
-    month: str = typer.Option(..., "--month", metavar="YYYY-MM"),
+    month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
     unit: str = typer.Option(None, "--unit", help="Optional; checked against the price list's unit."),
+    prices: str = PRICES,
 ) -> None:
     """Record one month of an account's usage. The account is the global --account (ID or
     alias; default: the store's default account).
 
+    The usage type must have a price in the price list (the built-in one, or --prices
+    FILE), so that the invoice can charge it; the error names the priced ones.
+
     Example: iamctl --account 222222222222 billing usage add --service AmazonS3
     --usage-type TimedStorage-ByteHrs --quantity 30720 --month 2026-03
+
+    Example: iamctl billing usage add --service AmazonEC2 --usage-type BoxUsage:t2.micro --quantity 744
+    --month 2026-03
     """
+    from iamctl.core.billing.prices import require_price
     from iamctl.core.service import billing as svc
 
+    listed = price_list(prices)
     with write_store_account() as (data, account):
         record = svc.check_usage(data, account.id, service, usage_type, quantity, month, unit)
+        require_price(listed, service, usage_type)
         (added,) = svc.add_usage(data, [record])
         shape = usage_shape(added)
     emit({"UsageRecord": shape})
@@ -320,13 +360,31 @@ def usage_add(
 @usage_app.command("list")
 def usage_list(month: str = typer.Option(None, "--month", metavar="YYYY-MM", help="Only this month.")) -> None:
     """Usage records by month, account, service and type. With the global --account (or
-    IAMCTL_ACCOUNT), only that account's; otherwise every account's."""
+    IAMCTL_ACCOUNT), only that account's; otherwise every account's.
+
+    Example: iamctl billing usage list --month 2026-03 --output text
+    """
     from iamctl.cli.env import current
     from iamctl.core.service import billing as svc
 
     data, account = read_account()
     only = account.id if current().account_selector() else None
     emit({"UsageRecords": [usage_shape(r) for r in svc.list_usage(data, month, only)]})
+
+
+@usage_app.command("delete")
+def usage_delete(
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's ID (u-...), from 'billing usage list'."),
+) -> None:
+    """Delete one usage record (a typo, a month recorded twice).
+
+    Example: iamctl billing usage delete u-00000003
+    """
+    from iamctl.core.service import billing as svc
+
+    with write_store_account() as (data, _):
+        record = svc.delete_usage(data, record_id)
+    info(f"Deleted usage record {record.id} ({record.account_id} {record.service} {record.usage_type} {record.month}).")
 
 
 USAGE_IMPORT_HELP = """Import usage records from a CSV file (- reads stdin): all rows or none.
@@ -353,7 +411,7 @@ Example: iamctl billing usage import march.csv
 
 
 @usage_app.command("import", help=USAGE_IMPORT_HELP)
-def usage_import(path: str = typer.Argument(..., metavar="FILE.csv|-")) -> None:
+def usage_import(path: str = typer.Argument(..., metavar="FILE.csv|-", help="The CSV file; - reads stdin.")) -> None:
     from iamctl.cli.common import read_document
     from iamctl.core.service import billing as svc
 
@@ -441,7 +499,7 @@ Example: iamctl billing invoice --month 2026-03 --output json
 
 @app.command("invoice", help=INVOICE_HELP)
 def invoice_(
-    month: str = typer.Option(..., "--month", metavar="YYYY-MM"),
+    month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
     fmt: str = typer.Option("output", "--format", metavar="csv", help="csv: line items as CSV instead of --output."),
     prices: str = PRICES,
     at: str = AT,
@@ -498,14 +556,20 @@ def _access_shape(account_id: str, enabled: bool) -> dict[str, Any]:
 @access_app.command("enable")
 def access_enable() -> None:
     """Let the account's IAM users and roles use billing as their policies allow (e.g. the
-    managed policies Billing or AWSBillingReadOnlyAccess). Root user only, as in AWS."""
+    managed policies Billing or AWSBillingReadOnlyAccess). Root user only, as in AWS.
+
+    Example: iamctl billing access enable
+    """
     _set_access(True)
 
 
 @access_app.command("disable")
 def access_disable() -> None:
     """Deny billing to the account's IAM users and roles whatever their policies say
-    (AdministratorAccess included); the root user is not affected."""
+    (AdministratorAccess included); the root user is not affected.
+
+    Example: iamctl billing access disable
+    """
     _set_access(False)
 
 
@@ -520,7 +584,10 @@ def _set_access(enabled: bool) -> None:
 
 @access_app.command("get")
 def access_get() -> None:
-    """Show the setting: ALLOW (on) or DENY (off, the default)."""
+    """Show the setting: ALLOW (on) or DENY (off, the default).
+
+    Example: iamctl billing access get --output text
+    """
     from iamctl.core.service import billing as svc
 
     data, account = read_account()

@@ -192,7 +192,13 @@ SCP_KIND = _Kind(
     "Create an SCP (at most 5,120 characters). It restricts nothing until attached.",
     "Attach an SCP to the root, an OU or a member account (at most 5 per target).",
     {"create": "iamctl billing scp create DenyS3 --document deny-s3.json",
-     "attach": "iamctl billing scp attach DenyS3 --target ou-ab12-cdefghij"},
+     "list": "iamctl billing scp list --target 222222222222 --output text",
+     "get": "iamctl billing scp get DenyS3 --query Policy.Content",
+     "update": "iamctl billing scp update DenyS3 --document deny-s3-v2.json",
+     "delete": "iamctl billing scp delete DenyS3",
+     "attach": "iamctl billing scp attach DenyS3 --target ou-ab12-cdefghij",
+     "detach": "iamctl billing scp detach DenyS3 --target ou-ab12-cdefghij",
+     "targets": "iamctl billing scp targets DenyS3"},
 )
 RCP_KIND = _Kind(
     "rcp", "RCP", _rcp_kind, _rcp_ready,
@@ -249,7 +255,7 @@ def rcp_disable() -> None:
 
 @ou_app.command("create")
 def ou_create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="The OU's name."),
     parent: str = typer.Option(None, "--parent", metavar="ID", help="r-... or ou-... (default: the root)."),
 ) -> None:
     """Create an organizational unit (FullAWSAccess is attached to it, as in AWS).
@@ -272,7 +278,10 @@ def ou_list(
     parent: str = typer.Option(None, "--parent", metavar="ID", help="Only OUs directly under this root or OU."),
 ) -> None:
     """OUs under --parent (aws organizations list-organizational-units-for-parent), or
-    every OU of the organization with its ParentId."""
+    every OU of the organization with its ParentId.
+
+    Example: iamctl billing ou list --output text
+    """
     from iamctl.core.billing import shapes, tree
     from iamctl.core.service import billing as svc
 
@@ -287,8 +296,11 @@ def ou_list(
 
 
 @ou_app.command("get")
-def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
-    """Show an OU (aws organizations describe-organizational-unit)."""
+def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...).")) -> None:
+    """Show an OU (aws organizations describe-organizational-unit).
+
+    Example: iamctl billing ou get ou-ab12-cdefghij
+    """
     from iamctl.core.billing import shapes, tree
     from iamctl.core.service import billing as svc
 
@@ -299,8 +311,8 @@ def ou_get(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
 
 @ou_app.command("rename")
 def ou_rename(
-    ou_id: str = typer.Argument(..., metavar="OU_ID"),
-    name: str = typer.Argument(..., metavar="NEW_NAME"),
+    ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...)."),
+    name: str = typer.Argument(..., metavar="NEW_NAME", help="The OU's new name."),
 ) -> None:
     """Rename an OU (aws organizations update-organizational-unit --name).
 
@@ -316,8 +328,11 @@ def ou_rename(
 
 
 @ou_app.command("delete")
-def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
-    """Delete an empty OU (no accounts, no child OUs); its SCP attachments go with it."""
+def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID", help="The OU's ID (ou-...).")) -> None:
+    """Delete an empty OU (no accounts, no child OUs); its SCP attachments go with it.
+
+    Example: iamctl billing ou delete ou-ab12-cdefghij
+    """
     from iamctl.core.billing import tree
     from iamctl.core.service import billing as svc
 
@@ -327,7 +342,7 @@ def ou_delete(ou_id: str = typer.Argument(..., metavar="OU_ID")) -> None:
 
 
 def move(
-    account_id: str = typer.Argument(..., metavar="ACCOUNT_ID"),
+    account_id: str = typer.Argument(..., metavar="ACCOUNT_ID", help="The member account's 12-digit ID."),
     to: str = typer.Option(..., "--to", metavar="OU_ID", help="Destination: an ou-... or the root r-...."),
     source: str = typer.Option(None, "--from", metavar="ID", help="Where it is now (checked when given)."),
 ) -> None:

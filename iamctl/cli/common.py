@@ -37,10 +37,14 @@ def _transaction() -> Iterator[StoreData]:
     """A store transaction. Once its body is done the write begins, and from then on
     Ctrl-C no longer stops the command (see interrupts.py): a change is either not made
     and the command exits 130, or made and reported as made."""
-    with store().transaction() as data:
+    target = store()
+    with target.transaction() as data:
         yield data
         interrupts.begin_save()
     interrupts.saved()
+    from iamctl.core import completion
+
+    completion.refresh_after_write(str(target.path), data)  # the names TAB offers follow the store
 
 
 def create_store(data: StoreData) -> None:
@@ -76,6 +80,7 @@ def write_store_account() -> Iterator[tuple[StoreData, Account]]:
     with _transaction() as data:
         yield data, accounts.resolve(data, current().account_selector())
     current().wrote = True
+
 
 
 def emit(data: Any, readable: Any = None) -> None:

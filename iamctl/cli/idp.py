@@ -19,7 +19,7 @@ def create_oidc(
     client_id: list[str] = typer.Option(None, "--client-id", metavar="ID", help="Audience to accept (repeatable)."),
     thumbprint: list[str] = typer.Option(None, "--thumbprint", metavar="SHA1",
                                          help="Server certificate thumbprint, 40 hex digits (repeatable, up to 5)."),
-    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE"),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="A tag; repeat for several."),
 ) -> None:
     """Register an OpenID Connect provider (aws iam create-open-id-connect-provider).
 
@@ -33,9 +33,9 @@ def create_oidc(
 
 @app.command("create-saml")
 def create_saml(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="Provider name."),
     metadata: str = typer.Option(..., "--metadata", metavar="FILE|-", help="The IdP's SAML metadata XML."),
-    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE"),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="A tag; repeat for several."),
 ) -> None:
     """Register a SAML provider (aws iam create-saml-provider).
 
@@ -49,7 +49,10 @@ def create_saml(
 
 @app.command("list")
 def list_() -> None:
-    """The account's OIDC and SAML providers."""
+    """The account's OIDC and SAML providers.
+
+    Example: iamctl account idp list --output text
+    """
     _, account = read_account()
     emit({
         "OpenIDConnectProviderList": [{"Arn": p.arn(account.id)} for p in account.oidc_providers.values()],
@@ -62,7 +65,10 @@ def list_() -> None:
 
 @app.command("get")
 def get(ref: str = REF) -> None:
-    """Show a provider (GetOpenIDConnectProvider / GetSAMLProvider shape)."""
+    """Show a provider (GetOpenIDConnectProvider / GetSAMLProvider shape).
+
+    Example: iamctl account idp get token.actions.githubusercontent.com
+    """
     _, account = read_account()
     provider = idps.get(account, ref)
     if isinstance(provider, OidcProvider):
@@ -73,7 +79,10 @@ def get(ref: str = REF) -> None:
 
 @app.command("delete")
 def delete(ref: str = REF) -> None:
-    """Delete a provider; roles that trust it stay, but nobody can use it to assume them."""
+    """Delete a provider; roles that trust it stay, but nobody can use it to assume them.
+
+    Example: iamctl account idp delete ExampleIdP
+    """
     with write_account() as account:
         arn = idps.delete(account, ref)
     info(f"Deleted {arn}.")

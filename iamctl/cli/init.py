@@ -18,15 +18,25 @@ def init(
 
     Example: iamctl init --account-id 123456789012 --alias example-corp
     """
+    from iamctl.core.errors import StoreError
     from iamctl.core.service import accounts
 
     data = accounts.new_store(account_id=account_id, alias=alias, name=name, email=email)
     target = store()
-    create_store(data)
+    try:
+        create_store(data)
+    except StoreError as exc:
+        if exc.code == "StoreExists":
+            raise StoreError(
+                f"A store already exists at {target.path}; not overwriting it. To start another, name a new file "
+                "with --store PATH or IAMCTL_STORE; to add an account to this one, use 'iamctl account create'.",
+                exc.code,
+            ) from None
+        raise
     account = data.accounts[data.default_account or ""]
     info(f"Created {target.path} with account {account.id}.")
     emit({"Account": shapes_account.account(account, default=True)})
 
 
 def register(app: typer.Typer, name: str, help: str) -> None:
-    app.command(name=name, help=help)(init)
+    app.command(name=name)(init)  # the docstring is the help: it has the example

@@ -32,16 +32,15 @@ NOUNS: dict[str, tuple[str, str]] = {
     "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
     "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
     "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
+    "completion": ("iamctl.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
+    "store": ("iamctl.cli.store", "The store file: check it (for CI), print its path."),
 }
 
 HELP = """AWS IAM on your own machine.
 
 One TOML file holds one or more AWS-style accounts; iamctl manages IAM in them the way
-AWS does.
-
-Global options (anywhere on the line): --store PATH (env IAMCTL_STORE), --account ID-OR-ALIAS
-(env IAMCTL_ACCOUNT), --output (-o) table|json|yaml|text|lines (env IAMCTL_OUTPUT), --query
-JMESPATH, --no-color.
+AWS does. The global options below may stand anywhere on the line; `iamctl help COMMAND`
+shows a command's help.
 
 Exit codes: 0 success; 1 a "no" answer (denied, check failed); 2 usage error; 3 refused by
 IAM's rules (an AWS error code); 4 store problem (missing, unreadable, corrupt, lock not
@@ -62,6 +61,9 @@ def _version(value: bool) -> None:
 def build_app(argv: list[str]) -> typer.Typer:
     import typer
 
+    from iamctl.cli import help as help_module
+
+    help_module.install()
     app = typer.Typer(
         help=HELP, no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]}
     )
@@ -148,13 +150,31 @@ def _one_line(message: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
 
 
+def _no_such_option(exc) -> str:
+    """`--outptu`: the command's options and the global ones are what it may have meant."""
+    from iamctl.cli.env import GLOBAL_OPTIONS
+    from iamctl.core.suggest import did_you_mean
+
+    known = [o for p in (exc.ctx.command.params if exc.ctx else []) for o in (*p.opts, *p.secondary_opts)]
+    hint = did_you_mean(exc.option_name, [*known, *GLOBAL_OPTIONS], quote="")
+    see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+    return f"No such option: {exc.option_name}{'.' + hint if hint else ''}{see}"
+
+
 def run(argv: list[str]) -> int:
     interrupts.reset()
+
+    if argv[:1] == ["__complete"]:  # a TAB (the console script answers it before this)
+        from iamctl.cli.complete import run_complete
+
+        return run_complete(argv[1:])
     try:
         env, rest = split_globals(argv)
     except GlobalOptionError as exc:
         return _fail(ExitStatus.USAGE, str(exc))
     set_current(env)
+    if rest[:1] == ["help"]:  # `iamctl help user create` is `iamctl user create --help`
+        rest = [*rest[1:], "--help"]
     if rest[:1] == ["--version"]:  # answered before loading Typer or any command
         print(f"iamctl {__version__}")
         return ExitStatus.OK
@@ -179,6 +199,8 @@ def run(argv: list[str]) -> int:
         return result if isinstance(result, int) else 0
     except IamError as exc:
         return _fail(exc.exit_status, f"{exc.code}: {exc.message}")
+    except click_exc.NoSuchOption as exc:
+        return _fail(ExitStatus.USAGE, _no_such_option(exc))
     except click_exc.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         return _fail(ExitStatus.USAGE, f"{exc.format_message()}{hint}")

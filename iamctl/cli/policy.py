@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write_account
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.paging import paginated
 from iamctl.core import shapes
 from iamctl.core.service import policies
@@ -15,15 +16,16 @@ app.add_typer(version_app, name="version")
 
 POLICY = typer.Argument(..., metavar="POLICY", help="Policy name or ARN.")
 DOCUMENT = typer.Option(..., "--document", metavar="FILE|-", help="JSON policy document; - reads stdin.")
+VERSION = typer.Argument(..., metavar="VERSION", help="Version ID such as v2.")
 
 
 @app.command("create")
 def create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="Policy name."),
     document: str = DOCUMENT,
-    description: str = typer.Option(None, "--description"),
-    path: str = typer.Option("/", "--path"),
-    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE"),
+    description: str = typer.Option(None, "--description", help="What it is for."),
+    path: str = typer.Option("/", "--path", help="Path such as /division/."),
+    tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="A tag; repeat for several."),
 ) -> None:
     """Create a customer managed policy (6,144 characters, whitespace not counted).
 
@@ -39,27 +41,38 @@ def create(
 @app.command("list")
 @paginated("Policies")
 def list_(
-    scope: str = typer.Option("All", "--scope", help="All, AWS (managed by AWS) or Local (your own)."),
-    only_attached: bool = typer.Option(False, "--only-attached"),
-    path_prefix: str = typer.Option("/", "--path-prefix"),
+    scope: str = typer.Option(
+        "All", "--scope", metavar="All|AWS|Local", help="All, AWS (managed by AWS) or Local (your own)."
+    ),
+    only_attached: bool = typer.Option(False, "--only-attached", help="Only policies attached to something."),
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only those whose path starts with this."),
+    name_contains: str = typer.Option(
+        None, "--name-contains", metavar="TEXT", help="Only names containing TEXT (any case), as the console's search."
+    ),
 ) -> None:
     """List managed policies (aws iam list-policies).
 
     Example: iamctl policy list --scope Local --output text
-    """
-    from iamctl.core.errors import UsageError
 
-    if scope not in ("All", "AWS", "Local"):
-        raise UsageError(f"--scope must be All, AWS or Local, not {scope!r}.")
+    Example: iamctl policy list --name-contains s3 --query 'Policies[].PolicyName'
+    """
+    from iamctl.core.suggest import check_choice
+
+    check_choice("--scope", scope, ("All", "AWS", "Local"))
     _, account = read_account()
-    refs = policies.list_refs(account, scope=scope, only_attached=only_attached, path_prefix=path_prefix)
+    refs = policies.list_refs(
+        account, scope=scope, only_attached=only_attached, path_prefix=path_prefix, name_contains=name_contains
+    )
     counts = policies.usage(account)
     emit({"Policies": [shapes.policy(account, r, listing=True, counts=counts) for r in refs]})
 
 
 @app.command("get")
 def get(policy: str = POLICY) -> None:
-    """Show a policy and its default version's document."""
+    """Show a policy and its default version's document.
+
+    Example: iamctl policy get AmazonS3ReadOnlyAccess --query Document
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     shape = shapes.policy(account, ref)
@@ -69,9 +82,16 @@ def get(policy: str = POLICY) -> None:
 
 @app.command("delete")
 def delete(
-    policy: str = POLICY, force: bool = typer.Option(False, "--force", help="Detach it from everyone first.")
+    policy: str = POLICY,
+    force: bool = typer.Option(False, "--force", help="Detach it from everyone first."),
+    yes: bool = YES,
 ) -> None:
-    """Delete a customer managed policy; refused while attached unless --force."""
+    """Delete a customer managed policy; refused while attached unless --force.
+
+    Example: iamctl policy delete S3ReadBucket --force
+    """
+    if force:
+        confirm(f"Delete policy {policy}, detaching it from every user, group and role?", yes)
     with write_account() as account:
         removed = policies.delete_policy(account, policy, force=force)
     report_removed(removed)
@@ -79,7 +99,10 @@ def delete(
 
 @app.command("entities")
 def entities(policy: str = POLICY) -> None:
-    """Who a managed policy is attached to (aws iam list-entities-for-policy)."""
+    """Who a managed policy is attached to (aws iam list-entities-for-policy).
+
+    Example: iamctl policy entities AmazonEC2FullAccess --output text
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     found = policies.attachments(account, ref.arn)
@@ -140,9 +163,14 @@ def validate(
 
 @version_app.command("create")
 def version_create(
-    policy: str = POLICY, document: str = DOCUMENT, set_default: bool = typer.Option(False, "--set-default")
+    policy: str = POLICY, document: str = DOCUMENT, set_default: bool = typer.Option(
+        False, "--set-default", help="Make the new version the one in force."
+    )
 ) -> None:
-    """Add a version (at most 5; delete one first when full)."""
+    """Add a version (at most 5; delete one first when full).
+
+    Example: iamctl policy version create S3ReadBucket --document v2.json --set-default
+    """
     text = read_document(document)
     with write_account() as account:
         p, version_id = policies.create_version(account, policy, text, set_default=set_default)
@@ -154,7 +182,10 @@ def version_create(
 @version_app.command("list")
 @paginated("Versions")
 def version_list(policy: str = POLICY) -> None:
-    """List a policy's versions (aws iam list-policy-versions)."""
+    """List a policy's versions (aws iam list-policy-versions).
+
+    Example: iamctl policy version list S3ReadBucket --output text
+    """
     _, account = read_account()
     ref = policies.resolve(account, policy)
     if ref.customer is None:
@@ -171,8 +202,11 @@ def version_list(policy: str = POLICY) -> None:
 
 
 @version_app.command("get")
-def version_get(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Show one version's document (aws iam get-policy-version)."""
+def version_get(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Show one version's document (aws iam get-policy-version).
+
+    Example: iamctl policy version get S3ReadBucket v2 --query PolicyVersion.Document
+    """
     _, account = read_account()
     ref, document, created = policies.get_version(account, policy, version_id)
     default = ref.customer.default_version if ref.customer else (ref.aws.default_version_id if ref.aws else "")
@@ -180,15 +214,21 @@ def version_get(policy: str = POLICY, version_id: str = typer.Argument(..., meta
 
 
 @version_app.command("delete")
-def version_delete(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Delete a version (never the default one)."""
+def version_delete(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Delete a version (never the default one).
+
+    Example: iamctl policy version delete S3ReadBucket v1
+    """
     with write_account() as account:
         policies.delete_version(account, policy, version_id)
 
 
 @version_app.command("set-default")
-def version_set_default(policy: str = POLICY, version_id: str = typer.Argument(..., metavar="VERSION")) -> None:
-    """Make a version the one in force."""
+def version_set_default(policy: str = POLICY, version_id: str = VERSION) -> None:
+    """Make a version the one in force.
+
+    Example: iamctl policy version set-default S3ReadBucket v1
+    """
     with write_account() as account:
         policies.set_default_version(account, policy, version_id)
 

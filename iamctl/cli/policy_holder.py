@@ -28,6 +28,7 @@ class Holder:
     inline_limit: int  # aggregate size of the entity's inline policies, without whitespace
     example_policy: str  # for the attach-policy example
     boundary: bool  # users and roles have permissions boundaries; groups do not
+    example_name: str = "NAME"  # a user, group or role name for the examples
 
 
 POLICY = typer.Argument(..., metavar="POLICY", help="Managed policy name or ARN (AWS's or your own).")
@@ -78,24 +79,45 @@ def add_policy_commands(app: typer.Typer, holder: Holder) -> None:
             policies.delete_boundary(holder.get(account, name), kind)
 
     noun = f"iamctl {kind}"
+    who = holder.example_name
     app.command(
         "attach-policy",
         help=(
             f"Attach a managed policy (at most 10 per {kind}).\n\n"
-            f"Example: {noun} attach-policy NAME {holder.example_policy}"
+            f"Example: {noun} attach-policy {who} {holder.example_policy}"
         ),
     )(attach_policy)
-    app.command("detach-policy", help="Detach a managed policy.")(detach_policy)
+    app.command(
+        "detach-policy",
+        help=f"Detach a managed policy.\n\nExample: {noun} detach-policy {who} {holder.example_policy}",
+    )(detach_policy)
     app.command(
         "put-policy",
         help=(
             f"Add or replace an inline policy ({holder.inline_limit:,} characters in all per {kind}, whitespace "
-            f"not counted).\n\nExample: {noun} put-policy NAME S3Home --document home.json"
+            f"not counted).\n\nExample: {noun} put-policy {who} S3Home --document home.json"
         ),
     )(put_policy)
-    app.command("get-policy", help=f"Show an inline policy (aws iam get-{kind}-policy).")(get_policy)
-    app.command("delete-policy", help="Delete an inline policy.")(delete_policy)
-    app.command("list-policies", help=f"A {kind}'s inline policy names and attached managed policies.")(list_policies)
+    app.command(
+        "get-policy",
+        help=f"Show an inline policy (aws iam get-{kind}-policy).\n\n"
+        f"Example: {noun} get-policy {who} S3Home --query PolicyDocument",
+    )(get_policy)
+    app.command(
+        "delete-policy", help=f"Delete an inline policy.\n\nExample: {noun} delete-policy {who} S3Home"
+    )(delete_policy)
+    app.command(
+        "list-policies",
+        help=f"A {kind}'s inline policy names and attached managed policies.\n\n"
+        f"Example: {noun} list-policies {who} --output json",
+    )(list_policies)
     if holder.boundary:
-        app.command("set-boundary", help=f"Set a managed policy as the {kind}'s permissions boundary.")(set_boundary)
-        app.command("delete-boundary", help=f"Remove the {kind}'s permissions boundary.")(delete_boundary)
+        app.command(
+            "set-boundary",
+            help=f"Set a managed policy as the {kind}'s permissions boundary.\n\n"
+            f"Example: {noun} set-boundary {who} PowerUserAccess",
+        )(set_boundary)
+        app.command(
+            "delete-boundary",
+            help=f"Remove the {kind}'s permissions boundary.\n\nExample: {noun} delete-boundary {who}",
+        )(delete_boundary)

@@ -9,6 +9,7 @@ import typer
 
 from iamctl.cli.clock import AT, now
 from iamctl.cli.common import emit, info, parse_tags, read_account, read_document, report_removed, write
+from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
@@ -20,6 +21,7 @@ app = typer.Typer(no_args_is_help=True)
 profiles_app = typer.Typer(no_args_is_help=True)
 
 NAME = typer.Argument(..., metavar="ROLE", help="Role name.")
+PROFILE = typer.Argument(..., metavar="PROFILE", help="Instance profile name.")
 
 
 @contextlib.contextmanager
@@ -34,7 +36,7 @@ def _write() -> Iterator[tuple[StoreData, Account]]:
 
 @app.command("create")
 def create(
-    name: str = typer.Argument(..., metavar="NAME"),
+    name: str = typer.Argument(..., metavar="NAME", help="Role name."),
     trust: str = typer.Option(None, "--trust", metavar="FILE|-", help="Trust policy document; - reads stdin."),
     trust_service: list[str] = typer.Option(None, "--trust-service", metavar="SERVICE",
                                             help="Trust an AWS service, e.g. ec2.amazonaws.com (repeatable)."),
@@ -49,7 +51,7 @@ def create(
         help="accounts.google.com, graph.facebook.com, www.amazon.com, or a registered OIDC provider (URL or ARN)."),
     audience: str = typer.Option(None, "--audience", metavar="APP_ID", help="The app/client ID web identities need."),
     trust_saml: str = typer.Option(None, "--trust-saml", metavar="NAME|ARN", help="Trust a registered SAML provider."),
-    description: str = typer.Option(None, "--description"),
+    description: str = typer.Option(None, "--description", help="What it is for."),
     path: str = typer.Option("/", "--path", help="Path such as /service-role/."),
     tag: list[str] = typer.Option(None, "--tag", metavar="KEY=VALUE", help="Repeat for several tags."),
     max_session_duration: int = typer.Option(3600, "--max-session-duration", metavar="SECONDS",
@@ -88,14 +90,20 @@ def create(
 @paginated("Roles")
 def list_(path_prefix: str = typer.Option("/", "--path-prefix", help="Only roles whose path starts with this."),
           ) -> None:
-    """List roles (aws iam list-roles)."""
+    """List roles (aws iam list-roles).
+
+    Example: iamctl role list --output json --query 'Roles[].Arn'
+    """
     _, account = read_account()
     emit({"Roles": [shapes_roles.role(account, r) for r in roles.list_roles(account, path_prefix)]})
 
 
 @app.command("get")
 def get(name: str = NAME) -> None:
-    """Show a role (aws iam get-role), with its trust policy, boundary, tags and last use."""
+    """Show a role (aws iam get-role), with its trust policy, boundary, tags and last use.
+
+    Example: iamctl role get ExampleEC2Role --query Role.AssumeRolePolicyDocument
+    """
     _, account = read_account()
     emit({"Role": shapes_roles.role(account, roles.get(account, name), full=True)})
 
@@ -104,9 +112,14 @@ def get(name: str = NAME) -> None:
 def update(
     name: str = NAME,
     description: str = typer.Option(None, "--description", help="New description ('' removes it)."),
-    max_session_duration: int = typer.Option(None, "--max-session-duration", metavar="SECONDS"),
+    max_session_duration: int = typer.Option(
+        None, "--max-session-duration", metavar="SECONDS", help="3600 to 43200 seconds."
+    ),
 ) -> None:
-    """Change a role's description or maximum session duration (roles cannot be renamed)."""
+    """Change a role's description or maximum session duration (roles cannot be renamed).
+
+    Example: iamctl role update Auditor --max-session-duration 7200
+    """
     with _write() as (_, account):
         shape = shapes_roles.role(account, roles.update(account, name, description=description,
                                                         max_session_duration=max_session_duration), full=True)
@@ -114,8 +127,14 @@ def update(
 
 
 @app.command("update-trust")
-def update_trust(name: str = NAME, trust: str = typer.Option(..., "--trust", metavar="FILE|-")) -> None:
-    """Replace a role's trust policy (aws iam update-assume-role-policy)."""
+def update_trust(
+    name: str = NAME,
+    trust: str = typer.Option(..., "--trust", metavar="FILE|-", help="The new trust policy; - reads stdin."),
+) -> None:
+    """Replace a role's trust policy (aws iam update-assume-role-policy).
+
+    Example: iamctl role update-trust Auditor --trust trust.json
+    """
     text = read_document(trust)
     with _write() as (data, account):
         roles.update_trust(data, account, name, text)
@@ -125,11 +144,16 @@ def update_trust(name: str = NAME, trust: str = typer.Option(..., "--trust", met
 def delete(
     name: str = NAME,
     force: bool = typer.Option(False, "--force", help="First remove it from instance profiles and drop its policies."),
+    yes: bool = YES,
 ) -> None:
     """Delete a role; instance profiles or policies using it are a DeleteConflict unless --force.
 
     Deleting a role ends its sessions at once, as in AWS.
+
+    Example: iamctl role delete ExampleEC2Role --force
     """
+    if force:
+        confirm(f"Delete role {name}, its policies, and its place in instance profiles?", yes)
     with _write() as (_, account):
         removed = roles.delete(account, name, force=force)
     report_removed(removed)
@@ -181,11 +205,13 @@ def assume(
     transitive_tag_key: list[str] = typer.Option(
         None, "--transitive-tag-key", metavar="KEY", help="A --tag key to pass on when the session chains (repeatable)."
     ),
-    external_id: str = typer.Option(None, "--external-id"),
+    external_id: str = typer.Option(None, "--external-id", help="The sts:ExternalId the trust policy may require."),
     mfa_code: str = typer.Option(None, "--mfa-code", metavar="CODE",
                                  help="A current code of the calling user's MFA device (makes the request "
                                       "MFA-authenticated)."),
-    source_identity: str = typer.Option(None, "--source-identity"),
+    source_identity: str = typer.Option(
+        None, "--source-identity", help="sts:SourceIdentity, kept through role chaining."
+    ),
     fmt: str = FORMAT,
     at: str = AT,
 ) -> None:
@@ -261,7 +287,9 @@ def assume_web_identity(
     subject: str = typer.Option(..., "--subject", metavar="SUB", help="The token's subject (user ID)."),
     audience: str = typer.Option(..., "--audience", metavar="AUD", help="The token's audience (app/client ID)."),
     session_name: str = typer.Option(None, "--session-name", metavar="NAME", help="Default: from the subject."),
-    duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N"),
+    duration_seconds: int = typer.Option(
+        None, "--duration-seconds", metavar="N", help="Session length (900 up to the role's maximum)."
+    ),
     policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy."),
     fmt: str = FORMAT,
     at: str = AT,
@@ -300,7 +328,9 @@ def assume_saml(
                                      help="persistent, transient, or a NameID format URI."),
     audience: str = typer.Option(None, "--audience", metavar="URL",
                                  help="The assertion's Recipient (default https://signin.aws.amazon.com/saml)."),
-    duration_seconds: int = typer.Option(None, "--duration-seconds", metavar="N"),
+    duration_seconds: int = typer.Option(
+        None, "--duration-seconds", metavar="N", help="Session length (900 up to the role's maximum)."
+    ),
     policy: str = typer.Option(None, "--policy", metavar="FILE|-", help="Session policy."),
     fmt: str = FORMAT,
     at: str = AT,
@@ -334,7 +364,10 @@ def sessions(
     role: str = typer.Argument(None, metavar="[ROLE]", help="Only this role's sessions."),
     at: str = AT,
 ) -> None:
-    """List the live sessions recorded in the account (expired ones are pruned)."""
+    """List the live sessions recorded in the account (expired ones are pruned).
+
+    Example: iamctl role sessions Auditor --output text
+    """
     from iamctl.core import sts
 
     when = now(at)
@@ -352,7 +385,10 @@ def sessions(
 
 
 @profiles_app.command("create")
-def profile_create(name: str = typer.Argument(..., metavar="NAME"), path: str = typer.Option("/", "--path")) -> None:
+def profile_create(
+    name: str = typer.Argument(..., metavar="NAME", help="Instance profile name."),
+    path: str = typer.Option("/", "--path", help="Path such as /division/."),
+) -> None:
     """Create an instance profile (it can hold one role).
 
     Example: iamctl role instance-profile create ExampleEC2Role
@@ -365,8 +401,11 @@ def profile_create(name: str = typer.Argument(..., metavar="NAME"), path: str = 
 
 
 @profiles_app.command("add-role")
-def profile_add_role(name: str = typer.Argument(..., metavar="PROFILE"), role: str = NAME) -> None:
-    """Put a role in an instance profile (one role per profile)."""
+def profile_add_role(name: str = PROFILE, role: str = NAME) -> None:
+    """Put a role in an instance profile (one role per profile).
+
+    Example: iamctl role instance-profile add-role ExampleEC2Role ExampleEC2Role
+    """
     from iamctl.core.service import instance_profiles
 
     with _write() as (_, account):
@@ -374,8 +413,11 @@ def profile_add_role(name: str = typer.Argument(..., metavar="PROFILE"), role: s
 
 
 @profiles_app.command("remove-role")
-def profile_remove_role(name: str = typer.Argument(..., metavar="PROFILE"), role: str = NAME) -> None:
-    """Take the role out of an instance profile."""
+def profile_remove_role(name: str = PROFILE, role: str = NAME) -> None:
+    """Take the role out of an instance profile.
+
+    Example: iamctl role instance-profile remove-role ExampleEC2Role ExampleEC2Role
+    """
     from iamctl.core.service import instance_profiles
 
     with _write() as (_, account):
@@ -385,10 +427,13 @@ def profile_remove_role(name: str = typer.Argument(..., metavar="PROFILE"), role
 @profiles_app.command("list")
 @paginated("InstanceProfiles")
 def profile_list(
-    path_prefix: str = typer.Option("/", "--path-prefix"),
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only those whose path starts with this."),
     role: str = typer.Option(None, "--role", help="Only profiles holding this role."),
 ) -> None:
-    """List instance profiles (aws iam list-instance-profiles[-for-role])."""
+    """List instance profiles (aws iam list-instance-profiles[-for-role]).
+
+    Example: iamctl role instance-profile list --role ExampleEC2Role --output text
+    """
     from iamctl.core.service import instance_profiles
 
     _, account = read_account()
@@ -397,8 +442,11 @@ def profile_list(
 
 
 @profiles_app.command("get")
-def profile_get(name: str = typer.Argument(..., metavar="PROFILE")) -> None:
-    """Show an instance profile and its role."""
+def profile_get(name: str = PROFILE) -> None:
+    """Show an instance profile and its role.
+
+    Example: iamctl role instance-profile get ExampleEC2Role
+    """
     from iamctl.core.service import instance_profiles
 
     _, account = read_account()
@@ -407,12 +455,18 @@ def profile_get(name: str = typer.Argument(..., metavar="PROFILE")) -> None:
 
 @profiles_app.command("delete")
 def profile_delete(
-    name: str = typer.Argument(..., metavar="PROFILE"),
+    name: str = PROFILE,
     force: bool = typer.Option(False, "--force", help="Remove its role first."),
+    yes: bool = YES,
 ) -> None:
-    """Delete an instance profile; one still holding a role is a DeleteConflict unless --force."""
+    """Delete an instance profile; one still holding a role is a DeleteConflict unless --force.
+
+    Example: iamctl role instance-profile delete ExampleEC2Role --force
+    """
     from iamctl.core.service import instance_profiles
 
+    if force:
+        confirm(f"Delete instance profile {name} (and take its role out)?", yes)
     with _write() as (_, account):
         removed = instance_profiles.delete(account, name, force=force)
     report_removed(removed)
@@ -421,7 +475,12 @@ def profile_delete(
 app.add_typer(profiles_app, name="instance-profile", help="Instance profiles: hand a role to EC2 instances.")
 
 
-add_policy_commands(app, Holder("role", roles.get, quotas.ROLE_INLINE_SIZE, "AmazonS3FullAccess", boundary=True))
+add_policy_commands(
+    app,
+    Holder(
+        "role", roles.get, quotas.ROLE_INLINE_SIZE, "AmazonS3FullAccess", boundary=True, example_name="ExampleEC2Role"
+    ),
+)
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
     parent.add_typer(app, name=name, help=help)

@@ -318,28 +318,40 @@ def _default_principal():
 
 # Typer's rich help keeps single newlines and reads [..] as markup: paragraphs are one line
 # each and brackets are escaped. The same format is described in core/cases.py.
-RUN_HELP = "\n\n".join([
-    "Run a file of policy unit tests: one line per case, a summary, exit 1 if any case fails.",
-    "Each \\[\\[case]] names a principal from the store (principal = a user name, \"user/alice\" or a user ARN, "
-    "\"group/devs\", \"role/Auditor\" or a role ARN (a session named simulated), an assumed-role ARN "
-    "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, an access key ID AKIA... or ASIA..., or a root ARN "
-    "arn:aws:iam::ACCOUNT:root) or policy files (policies = \\[...], plus optional boundary, scps = \\[...] "
-    "(one level) or scp_levels = \\[\\[...], ...], rcps or rcp_levels likewise, endpoint_policy, "
-    "resource_policy, session_policy and principal = ARN, as for simulate custom; paths are relative to FILE; "
-    "endpoint_policy works with a store principal too). Then: action or actions, resource or resources "
-    "(default \"*\"), optional context (a table; a list value is multi-valued), resource_account, at, and "
-    "expect = \"allowed\" | \"denied\" | "
-    "\"explicitDeny\" | \"implicitDeny\". A \\[defaults] table gives values every case inherits. A case "
-    "whose action is not in iamctl's action catalogue fails, naming the closest real action, unless it "
-    "says unknown_action = true.",
-    "\\[defaults]\nat = \"2024-05-01T12:00:00Z\"\n\n"
-    "\\[\\[case]]\nname = \"alice reads her bucket\"\nprincipal = \"alice\"\naction = \"s3:GetObject\"\n"
-    "resource = \"arn:aws:s3:::alice-bucket/report.csv\"\nexpect = \"allowed\"\n\n"
-    "\\[\\[case]]\nname = \"no deletes, even with MFA\"\npolicies = \\[\"policies/dev.json\"]\n"
-    "actions = \\[\"s3:DeleteObject\", \"s3:DeleteBucket\"]\n"
-    "context = { \"aws:MultiFactorAuthPresent\" = \"true\" }\nexpect = \"denied\"",
-    "Example: iamctl simulate run tests/iam-cases.toml",
-])
+RUN_HELP = """Run a file of policy unit tests: one line per case, a summary, exit 1 if any case fails.
+
+Each [[case]] names a principal from the store (principal = a user name, "user/alice" or a user
+ARN, "group/devs", "role/Auditor" or a role ARN (a session named simulated), an assumed-role ARN
+arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, an access key ID AKIA... or ASIA..., or a root
+ARN arn:aws:iam::ACCOUNT:root) or policy files (policies = [...], plus optional boundary,
+scps = [...] (one level) or scp_levels = [[...], ...], rcps or rcp_levels likewise,
+endpoint_policy, resource_policy, session_policy and principal = ARN, as for simulate custom;
+paths are relative to FILE; endpoint_policy works with a store principal too). Then: action or
+actions, resource or resources (default "*"), optional context (a table; a list value is
+multi-valued), resource_account, at, and expect = "allowed" | "denied" | "explicitDeny" |
+"implicitDeny". A [defaults] table gives values every case inherits. A case whose action is not
+in iamctl's action catalogue fails, naming the closest real action, unless it says
+unknown_action = true.
+
+  [defaults]
+  at = "2024-05-01T12:00:00Z"
+
+  [[case]]
+  name = "alice reads her bucket"
+  principal = "alice"
+  action = "s3:GetObject"
+  resource = "arn:aws:s3:::alice-bucket/report.csv"
+  expect = "allowed"
+
+  [[case]]
+  name = "no deletes, even with MFA"
+  policies = ["policies/dev.json"]
+  actions = ["s3:DeleteObject", "s3:DeleteBucket"]
+  context = { "aws:MultiFactorAuthPresent" = "true" }
+  expect = "denied"
+
+Example: iamctl simulate run tests/iam-cases.toml
+"""
 
 
 @app.command("run", help=RUN_HELP)

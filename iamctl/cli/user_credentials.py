@@ -72,7 +72,10 @@ def password_set(
 
 @password_app.command("get")
 def password_get(user: str = USER) -> None:
-    """Whether a user has a console password, and whether it must be reset (aws iam get-login-profile)."""
+    """Whether a user has a console password, and whether it must be reset (aws iam get-login-profile).
+
+    Example: iamctl user password get alice --query LoginProfile.PasswordResetRequired
+    """
     _, account = read_account()
     found, _ = passwords.get_profile(account, user)
     emit(login_profile_json(found))
@@ -80,7 +83,10 @@ def password_get(user: str = USER) -> None:
 
 @password_app.command("delete")
 def password_delete(user: str = USER) -> None:
-    """Remove a user's console password; the user can no longer sign in to the console."""
+    """Remove a user's console password; the user can no longer sign in to the console.
+
+    Example: iamctl user password delete alice
+    """
     with write_account() as account:
         passwords.delete_password(account, user)
 
@@ -204,7 +210,10 @@ def mfa_enable(user: str = USER, code1: str = CODE1, code2: str = CODE2, at: str
 @mfa_app.command("list")
 @paginated("MFADevices")
 def mfa_list(user: str = typer.Argument(None, metavar="[USER]", help="Default: every user in the account.")) -> None:
-    """MFA devices (aws iam list-mfa-devices); a device not yet enabled has no EnableDate."""
+    """MFA devices (aws iam list-mfa-devices); a device not yet enabled has no EnableDate.
+
+    Example: iamctl user mfa list --output text
+    """
     _, account = read_account()
     chosen = [users.get(account, user)] if user else users.list_users(account)
     emit({"MFADevices": [mfa_devices.device_json(u.mfa, u.name) for u in chosen if u.mfa is not None]})
@@ -212,7 +221,10 @@ def mfa_list(user: str = typer.Argument(None, metavar="[USER]", help="Default: e
 
 @mfa_app.command("deactivate")
 def mfa_deactivate(user: str = USER) -> None:
-    """Stop requiring the device's codes at sign-in (the device stays until deleted)."""
+    """Stop requiring the device's codes at sign-in (the device stays until deleted).
+
+    Example: iamctl user mfa deactivate alice
+    """
     with write_account() as account:
         found = users.get(account, user)
         mfa_devices.deactivate(found, _who(found))
@@ -220,7 +232,10 @@ def mfa_deactivate(user: str = USER) -> None:
 
 @mfa_app.command("delete")
 def mfa_delete(user: str = USER) -> None:
-    """Delete the user's device (deactivate it first, as in AWS)."""
+    """Delete the user's device (deactivate it first, as in AWS).
+
+    Example: iamctl user mfa delete alice
+    """
     with write_account() as account:
         found = users.get(account, user)
         mfa_devices.delete(found, _who(found))
@@ -228,7 +243,10 @@ def mfa_delete(user: str = USER) -> None:
 
 @mfa_app.command("resync")
 def mfa_resync(user: str = USER, code1: str = CODE1, code2: str = CODE2, at: str = clock.AT) -> None:
-    """Re-synchronise a device whose clock has drifted, with two consecutive codes."""
+    """Re-synchronise a device whose clock has drifted, with two consecutive codes.
+
+    Example: iamctl user mfa resync alice --code1 123456 --code2 654321
+    """
     with write_account() as account:
         found = users.get(account, user)
         mfa_devices.resync(found, _who(found), code1, code2, clock.now(at))

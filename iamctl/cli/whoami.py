@@ -64,4 +64,4 @@ def whoami(
 
 
 def register(app: typer.Typer, name: str, help: str) -> None:
-    app.command(name=name, help=help)(whoami)
+    app.command(name=name)(whoami)  # the docstring is the help: it has the example

@@ -39,9 +39,11 @@ ID_PREFIX = {
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: what AWS's IDs are made of
 
 
-def _constraint_error(field: str, value: str, constraint: str) -> IamError:
+def _constraint_error(field: str, value: str, constraint: str, hint: str = "") -> IamError:
+    """AWS's own message, word for word, and after it in brackets what it means in plain words."""
+    plain = f" ({hint})" if hint else ""
     return validation_error(
-        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
+        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}{plain}"
     )
 
 
@@ -52,7 +54,12 @@ def check_name(kind: str, name: str, field: str | None = None) -> str:
     if not 1 <= len(name) <= limit:
         raise _constraint_error(field, name, f"Member must have length between 1 and {limit}")
     if not _NAME_RE.fullmatch(name):
-        raise _constraint_error(field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]+")
+        raise _constraint_error(
+            field,
+            name,
+            r"Member must satisfy regular expression pattern: [\w+=,.@-]+",
+            hint="letters, digits and + = , . @ _ - only; no spaces or slashes",
+        )
     return name
 
 
@@ -64,12 +71,15 @@ def _field_name(kind: str) -> str:
 def check_path(path: str, field: str = "path") -> str:
     """Raise ValidationError unless *path* is / or /a/b/ of printable ASCII, at most 512."""
     if len(path) > PATH_MAX:
-        raise _constraint_error(field, path, f"Member must have length less than or equal to {PATH_MAX}")
+        raise _constraint_error(
+            field, path, f"Member must have length less than or equal to {PATH_MAX}", hint=f"{PATH_MAX} at most"
+        )
     if not _PATH_RE.fullmatch(path) or "//" in path:
         raise _constraint_error(
             field,
             path,
             r"Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
+            hint="a path starts and ends with /, e.g. /engineering/",
         )
     return path
 

@@ -11,7 +11,7 @@ COMMANDS = [
     ("org", "create"), ("org", "get"), ("org", "roots"), ("org", "delete"), ("invite",),
     ("handshake", "list"), ("handshake", "accept"), ("handshake", "decline"), ("handshake", "cancel"),
     ("account", "create"), ("accounts",), ("remove",), ("leave",),
-    ("usage", "add"), ("usage", "list"), ("usage", "import"), ("prices",), ("invoice",),
+    ("usage", "add"), ("usage", "list"), ("usage", "import"), ("usage", "delete"), ("prices",), ("invoice",),
     ("access", "enable"), ("access", "disable"), ("access", "get"),
     ("scp", "create"), ("scp", "list"), ("scp", "get"), ("scp", "update"), ("scp", "delete"),
     ("scp", "attach"), ("scp", "detach"), ("scp", "targets"),

@@ -19,12 +19,12 @@ def _import(ok, tmp_path: Path, text: str = WORKED_EXAMPLE_CSV):
 
 def test_usage_add_and_list(cli, ok, accounts) -> None:
     added = ok(
-        "--account", DEV, "billing", "usage", "add", "--service", "AmazonS3", "--usage-type", "TimedStorage",
-        "--quantity", "30.5", "--month", "2026-03", "--unit", "TB-Mo", "--output", "json",
+        "--account", DEV, "billing", "usage", "add", "--service", "AmazonS3", "--usage-type",
+        "TimedStorage-ByteHrs", "--quantity", "30.5", "--month", "2026-03", "--unit", "GB-Mo", "--output", "json",
     ).json()["UsageRecord"]
     assert added == {
         "Id": "u-00000001", "AccountId": DEV, "Month": "2026-03", "Service": "AmazonS3",
-        "UsageType": "TimedStorage", "Quantity": "30.5", "Unit": "TB-Mo",
+        "UsageType": "TimedStorage-ByteHrs", "Quantity": "30.5", "Unit": "GB-Mo",
     }
     ok("billing", "usage", "add", "--service", "AmazonEC2", "--usage-type", "BoxUsage:t3.micro",
        "--quantity", "720", "--month", "2026-04")

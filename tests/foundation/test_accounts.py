@@ -35,7 +35,9 @@ def test_init_with_a_random_account_id(cli, store_path):
 def test_init_refuses_to_overwrite(cli, account, store_path):
     before = store_path.read_bytes()
     fails(cli("init", "--account-id", "210987654321"), 4,
-          f"iamctl: StoreExists: A store already exists at {store_path}; not overwriting it.")
+          f"iamctl: StoreExists: A store already exists at {store_path}; not overwriting it. To start another, "
+          "name a new file with --store PATH or IAMCTL_STORE; to add an account to this one, use "
+          "'iamctl account create'.")
     assert store_path.read_bytes() == before
 
 
@@ -83,7 +85,8 @@ def test_account_option_and_env_pick_the_account(cli, ok, jcli, monkeypatch):
     monkeypatch.setenv("IAMCTL_ACCOUNT", "dev")
     assert len(jcli("user", "list")["Users"]) == 2
     fails(cli("user", "list", "--account", "nope"), 3,
-          "iamctl: NoSuchEntity: The account nope cannot be found in the store.")
+          "iamctl: NoSuchEntity: The account nope cannot be found in the store. The store's accounts: "
+          "123456789012 (example-corp), 210987654321 (dev).")
 
 
 def test_same_user_name_in_two_accounts(ok, jcli):
@@ -104,7 +107,8 @@ def test_account_errors(cli, account):
           "iamctl: ValidationError: The account alias 'Bad_Alias' may contain only lowercase letters, digits and "
           "hyphens.")
     fails(cli("account", "use", "999999999999"), 3,
-          "iamctl: NoSuchEntity: The account 999999999999 cannot be found in the store.")
+          "iamctl: NoSuchEntity: The account 999999999999 cannot be found in the store. The store's accounts: "
+          "123456789012 (example-corp).")
 
 
 def test_version(cli):

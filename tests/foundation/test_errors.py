@@ -237,9 +237,17 @@ def test_invalid_input(cli, account):
 # ---------------------------------------------------------------- ValidationError
 
 
+# AWS's message word for word, then what it means in plain words.
+HINTS = {
+    "VALID_NAME": " (letters, digits and + = , . @ _ - only; no spaces or slashes)",
+    "PATH_RULE": " (a path starts and ends with /, e.g. /engineering/)",
+}
+
+
 def _pattern(value: str, field: str, rule: str) -> str:
+    hint = HINTS["PATH_RULE"] if rule == PATH_RULE else HINTS["VALID_NAME"]
     return (f"iamctl: ValidationError: 1 validation error detected: Value '{value}' at '{field}' failed to "
-            f"satisfy constraint: Member must satisfy regular expression pattern: {rule}")
+            f"satisfy constraint: Member must satisfy regular expression pattern: {rule}{hint}")
 
 
 def _length(value: str, field: str, limit: int) -> str:
@@ -265,7 +273,7 @@ def test_validation_errors(cli, account, doc):
     long_path = "/" + "a" * 511 + "/"
     fails(cli("user", "create", "x", "--path", long_path), 3,
           f"iamctl: ValidationError: 1 validation error detected: Value '{long_path}' at 'path' failed to satisfy "
-          "constraint: Member must have length less than or equal to 512")
+          "constraint: Member must have length less than or equal to 512 (512 at most)")
     fails(cli("user", "create", "x", "--tag", "novalue"), 3,
           "iamctl: ValidationError: A tag must be KEY=VALUE, not 'novalue'.")
     fails(cli("user", "create", "x", "--tag", "=v"), 3,

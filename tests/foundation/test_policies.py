@@ -40,7 +40,7 @@ def test_list_scopes_and_only_attached(jcli, ok, doc, cli):
     assert attached[0]["AttachmentCount"] == 1
     assert jcli("policy", "list", "--scope", "Local", "--only-attached") == {"Policies": []}
     fails(cli("policy", "list", "--scope", "Mine"), 2,
-          "iamctl: InvalidArgument: --scope must be All, AWS or Local, not 'Mine'.")
+          "iamctl: InvalidArgument: Invalid value for '--scope': 'Mine' is not one of All, AWS, Local.")
 
 
 def test_aws_managed_policies_by_name_and_arn(jcli):
@@ -58,7 +58,8 @@ def test_aws_managed_policies_by_name_and_arn(jcli):
 def test_job_function_arn_needs_its_path(cli, account):
     assert cli("user", "create", "alice").code == 0
     fails(cli("user", "attach-policy", "alice", "arn:aws:iam::aws:policy/Billing"), 3,
-          "iamctl: NoSuchEntity: Policy arn:aws:iam::aws:policy/Billing does not exist or is not attachable.")
+          "iamctl: NoSuchEntity: Policy arn:aws:iam::aws:policy/Billing does not exist or is not attachable. "
+          "Did you mean the AWS managed policy Billing (arn:aws:iam::aws:policy/job-function/Billing)?")
 
 
 def test_aws_policy_cannot_be_deleted_or_versioned(cli, account, doc):

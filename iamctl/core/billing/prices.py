@@ -192,6 +192,32 @@ def parse_prices(text: str, source: str = "<price list>") -> PriceList:
     return PriceList(prices=prices, source=source)
 
 
+def require_price(price_list: PriceList, service: str, usage_type: str) -> Price:
+    """The price of *usage_type*, or a usage error naming what this list does price, so
+    a usage record is never one the invoice cannot charge (a typo, or a type the list
+    lacks: then give your own list with --prices)."""
+    found = price_list.get(service, usage_type)
+    if found is not None:
+        return found
+    from iamctl.core.suggest import did_you_mean
+
+    priced = sorted(p.usage_type for p in price_list if p.service == service)
+    where = f"the price list {price_list.source}"
+    own = " or price it in a list of your own with --prices FILE (see 'iamctl billing prices --help')"
+    if not priced:
+        services = sorted({p.service for p in price_list})
+        raise UsageError(
+            f"No prices for service {service} in {where}.{did_you_mean(service, services)} "
+            f"Priced services: {', '.join(services)}; {own.removeprefix(' or ')}.",
+            code="UnpricedUsage",
+        )
+    raise UsageError(
+        f"No price for {service} usage type {usage_type} in {where}.{did_you_mean(usage_type, priced)} "
+        f"Priced for {service}: {', '.join(priced)}. Use one of those,{own}.",
+        code="UnpricedUsage",
+    )
+
+
 def load_prices(path: str | Path) -> PriceList:
     """Read a price list file (--prices FILE)."""
     path = Path(path)

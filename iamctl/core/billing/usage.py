@@ -187,6 +187,18 @@ def add_usage(data: BillingData, records: Iterable[Usage]) -> list[UsageRecord]:
     return added
 
 
+def delete_usage(data: BillingData, record_id: str) -> UsageRecord:
+    """Remove one record by its ID (u-...), whichever account it belongs to."""
+    record = data.usage.pop(record_id, None)
+    if record is None:
+        from iamctl.core.errors import IamError
+
+        raise IamError(
+            "NoSuchEntity", f"The usage record {record_id} cannot be found ('iamctl billing usage list' shows the IDs)."
+        )
+    return record
+
+
 def list_usage(
     data: BillingData, *, month: str | None = None, account_id: str | None = None
 ) -> list[UsageRecord]:

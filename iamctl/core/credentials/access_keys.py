@@ -83,9 +83,11 @@ def find_key(keys: list[AccessKey], key_id: str) -> AccessKey:
 def set_status(keys: list[AccessKey], key_id: str, status: str) -> list[AccessKey]:
     """UpdateAccessKey: the keys with *key_id* set to Active or Inactive."""
     if status not in STATUSES:
+        from iamctl.core.suggest import did_you_mean
+
         raise validation_error(
             f"1 validation error detected: Value '{status}' at 'status' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [Active, Inactive]"
+            f"constraint: Member must satisfy enum value set: [Active, Inactive]{did_you_mean(status, STATUSES)}"
         )
     find_key(keys, key_id)
     return [replace(k, status=status) if k.id == key_id else k for k in keys]

@@ -85,7 +85,8 @@ class PosList(list):
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")  # ASCII digits: JSON's, not \d's Unicode ones
+# ASCII digits only: JSON's, not \d's Unicode ones (a Cham digit once leaked JSONDecodeError)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _decoder = json.JSONDecoder()
 
 

@@ -80,7 +80,24 @@ def resolve(data: StoreData, selector: str | None) -> Account:
     for account in data.accounts.values():
         if account.alias == selector:
             return account
-    raise no_such_entity(f"The account {selector} cannot be found in the store.")
+    raise no_such_entity(f"The account {selector} cannot be found in the store.{_known_accounts(data, selector)}")
+
+
+def _known_accounts(data: StoreData, selector: str) -> str:
+    """The store's accounts (a few), the closest first: who mistyped one sees the right one."""
+    from iamctl.core.suggest import closest
+
+    labels = {a.id: f"{a.id} ({a.alias})" if a.alias else a.id for a in data.accounts.values()}
+    if not labels:
+        return " The store has no accounts: 'iamctl account create' adds one."
+    near = closest(selector, [*labels, *(a.alias for a in data.accounts.values() if a.alias)], n=1)
+    hint = ""
+    if near:
+        account = data.accounts.get(near[0]) or next(a for a in data.accounts.values() if a.alias == near[0])
+        hint = f" Did you mean {labels[account.id]}?"
+    shown = list(labels.values())
+    more = f", and {len(shown) - 10} more" if len(shown) > 10 else ""
+    return f"{hint} The store's accounts: {', '.join(shown[:10])}{more}."
 
 
 def entity_count(account: Account) -> int:

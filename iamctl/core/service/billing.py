@@ -154,6 +154,10 @@ def add_usage(data: StoreData, records: list[usage.Usage]) -> list[UsageRecord]:
     return usage.add_usage(data.billing, records)
 
 
+def delete_usage(data: StoreData, record_id: str) -> UsageRecord:
+    return usage.delete_usage(data.billing, record_id)
+
+
 def check_usage(data: StoreData, *fields: str | None) -> usage.Usage:
     """One record typed on the command line; every problem in one UsageError."""
     from iamctl.core.errors import UsageError

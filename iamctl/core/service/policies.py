@@ -64,8 +64,21 @@ def resolve(account: Account, ref: str) -> PolicyRef:
     found = lookup(account, ref)
     if found is None:
         arn = ref if ref.startswith("arn:") else iam_arn(account.id, "policy", ref)
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.{_did_you_mean(account, ref)}")
     return found
+
+
+def _did_you_mean(account: Account, ref: str) -> str:
+    """A close policy name, saying whose it is: the account's or AWS's (AWS's own message
+    names the ARN it tried, which for a misspelt AWS policy is in the account)."""
+    from iamctl.core.suggest import closest
+
+    name = ref.rsplit("/", 1)[-1]
+    for candidate in closest(name, [*account.policies, *managed.names()], n=1):
+        if candidate in account.policies:
+            return f" Did you mean your policy {candidate}?"
+        return f" Did you mean the AWS managed policy {candidate} ({managed.get(candidate).arn})?"  # type: ignore[union-attr]
+    return ""
 
 
 def lookup(account: Account, ref: str) -> PolicyRef | None:
@@ -357,18 +370,28 @@ def delete_inline(inline: dict[str, str], name: str, entity: str) -> None:
 
 
 def list_refs(
-    account: Account, *, scope: str = "All", only_attached: bool = False, path_prefix: str = "/"
+    account: Account,
+    *,
+    scope: str = "All",
+    only_attached: bool = False,
+    path_prefix: str = "/",
+    name_contains: str | None = None,
 ) -> list[PolicyRef]:
-    """ListPolicies: AWS's managed policies and/or the account's own, filtered."""
+    """ListPolicies: AWS's managed policies and/or the account's own, filtered (by
+    *name_contains* as the console's search box does: a substring, any case)."""
+    needle = (name_contains or "").lower()
     refs: list[PolicyRef] = []
     counts = usage(account) if only_attached else None
     if scope in ("All", "Local"):
-        refs += [_customer(account, p) for p in account.policies.values()]
+        refs += [_customer(account, p) for p in account.policies.values() if needle in p.name.lower()]
     if scope in ("All", "AWS"):
         if counts is not None:
             used = {arn for arn, n in counts.attached.items() if n} | {arn for arn, n in counts.boundary.items() if n}
             refs += [r for arn in sorted(used)
                      if managed.is_aws_policy_ref(arn) and (r := _aws(managed.get(arn), account))]
+            refs = [r for r in refs if needle in r.name.lower()]
+        elif needle:  # read only the matching policies' lines of the data file
+            refs += [_aws(managed.get(n), account) for n in managed.names() if needle in n.lower()]  # type: ignore[misc]
         else:
             refs += [_aws(p, account) for p in managed.iter_all()]  # type: ignore[misc]
     refs = [r for r in refs if r.path.startswith(path_prefix)]

@@ -79,6 +79,11 @@ def _check_principal(data: StoreData | None, account: Account, ptype: str, ident
 
 def service_hint(ident: str) -> str | None:
     """"did you mean ec2.amazonaws.com?" for a service principal written without its domain."""
+    from iamctl.core.suggest import service_principal
+
+    meant = service_principal(ident)
+    if meant is not None:
+        return f"did you mean {meant}?"
     if re.fullmatch(r"[a-z0-9-]+", ident):
         return f"did you mean {ident}.amazonaws.com?"
     return None
@@ -95,6 +100,15 @@ def oidc_hint(account: Account, provider: str) -> str | None:
         key, owner = provider.removeprefix("https://").rstrip("/"), account.id
     return (f"no OIDC provider https://{key} is registered in account {owner}; register it with: "
             f"iamctl --account {owner} account idp create-oidc https://{key} --client-id AUDIENCE")
+
+
+def _check_service_argument(service: str) -> None:
+    """`--trust-service ec2`: IAM would refuse the policy; say which principal was meant."""
+    from iamctl.core.suggest import service_principal
+
+    meant = service_principal(service)
+    if meant is not None and not service.endswith(".amazonaws.com"):
+        raise malformed_policy(f'Invalid principal in policy: "Service":"{service}" (did you mean {meant}?)')
 
 
 def provider_by_arn(account: Account, arn: str):
@@ -134,6 +148,8 @@ def build_trust(
 ) -> str:
     """The trust policy the console writes for a service, other accounts, or an identity provider."""
     statements: list[dict] = []
+    for service in services or []:
+        _check_service_argument(service)
     if services:
         statements.append({"Effect": "Allow", "Principal": {"Service": _one(services)}, "Action": "sts:AssumeRole"})
     aws = [f"arn:aws:iam::{a}:root" for a in accounts or []] + list(principals or [])
