@@ -15,28 +15,24 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import marshal
 import os
 import stat
-import sys
 import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from iamctl import __version__
 from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
 from iamctl.core.model.base import from_raw, to_raw
+from iamctl.core.store import cache
 from iamctl.core.store.checks import check_documents, check_references
 
 LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
 
-# The cache holds plain dicts, lists, strings and numbers in marshal's format: twice as fast
-# to load as JSON and seven times as fast to write for a quota-size store, and, unlike
-# pickle, loading it runs no code. Its format belongs to the Python version, so that is
-# part of what a cache must match, with iamctl's version.
-_CACHE_VERSION = f"{__version__}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
+# The cache holds plain dicts, lists, strings and numbers in marshal's format (cache.py):
+# twice as fast to load as JSON and seven times as fast to write for a quota-size store,
+# and, unlike pickle, loading it runs no code.
 DEFAULT_LOCK_TIMEOUT = 10.0
 
 
@@ -58,11 +54,6 @@ def default_path() -> Path:
     return Path(base) / "iamctl" / "store.toml"
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "iamctl"
-
-
 class Store:
     """One store file. ``read()`` for queries, ``transaction()`` for changes."""
 
@@ -74,7 +65,9 @@ class Store:
         # never wrong data. (crc32, not hashlib: importing hashlib costs every command.)
         resolved = str(self.path.resolve()).encode()
         digest = f"{zlib.crc32(resolved):08x}{len(resolved):04x}"
-        self.cache_path = _cache_dir() / f"{digest}.marshal"
+        self.cache_path = cache.cache_dir() / f"{digest}.marshal"
+        self._fresh: dict | None = None
+        self.recovered = False  # set when data from the cache failed and the file was parsed afresh
 
     # ------------------------------------------------------------------ reading
 
@@ -82,8 +75,8 @@ class Store:
         return self.path.exists()
 
     def read(self) -> StoreData:
-        _, raw = self._load()
-        return self._to_model(raw)
+        text, raw = self._load()
+        return self._to_model(raw, cached=text is None)
 
     def _load(self) -> tuple[str | None, dict]:
         """(text or None when the cache answered, raw data)."""
@@ -136,34 +129,56 @@ class Store:
         check_references(raw, str(self.path))
         check_documents(raw, str(self.path))
 
-    def _to_model(self, raw: dict) -> StoreData:
+    def _to_model(self, raw: dict, cached: bool = False) -> StoreData:
         # raw has passed _check (now or when the cache was made), so entities can be
-        # built lazily, as commands use them.
-        return from_raw(StoreData, raw, f"{self.path}: store", lazy=True)
+        # built lazily, as commands use them. Data from the cache passed its checksum;
+        # should it still fail to build, the store file is parsed afresh (_recover).
+        where = f"{self.path}: store"
+        if not cached:
+            return from_raw(StoreData, raw, where, lazy=True)
+        try:
+            return from_raw(StoreData, raw, where, lazy=True, recover=self._recover)
+        except Exception:
+            return from_raw(StoreData, self._fresh_raw(), where, lazy=True)
+
+    def _fresh_raw(self) -> dict:
+        """The store parsed and checked from its file, replacing a cache that failed."""
+        self.recovered = True
+        if self._fresh is not None:
+            return self._fresh
+        cache.remove(self.cache_path)
+        fd = os.open(self.path, os.O_RDONLY)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoreError(f"{self.path}: not UTF-8 text (byte {exc.start}).", "CorruptStore") from None
+        self._fresh = raw = self._parse(text)
+        self._write_cache(_stat_key(st), raw)
+        return raw
+
+    def _recover(self, cls: type, path: tuple[str, ...]) -> object:
+        """An entity the cache could not build, built from the store file instead."""
+        value: object = self._fresh_raw()
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                raise StoreError(
+                    f"The cache of {self.path} did not match the store and was removed; run the command again.",
+                    "CorruptCache",
+                )
+            value = value[key]
+        return from_raw(cls, value, f"{self.path}: store.{'.'.join(path)}", key=path[-1], lazy=True)
 
     # ------------------------------------------------------------------ cache
 
     def _read_cache(self, key: list) -> dict | None:
-        try:
-            with open(self.cache_path, "rb") as fh:
-                cached = marshal.loads(fh.read())
-        except (OSError, ValueError, EOFError, TypeError):
-            return None
-        if not isinstance(cached, dict) or cached.get("key") != key or cached.get("version") != _CACHE_VERSION:
-            return None
-        raw = cached.get("raw")
+        raw = cache.read(self.cache_path, key)
         return raw if isinstance(raw, dict) else None
 
     def _write_cache(self, key: list, raw: dict) -> None:
-        # The cache is an optimisation: failing to write it must never fail a command.
-        with contextlib.suppress(OSError):
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.cache_path.with_name(f"{self.cache_path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            payload = marshal.dumps({"key": key, "version": _CACHE_VERSION, "raw": raw})
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, self.cache_path)
+        cache.write(self.cache_path, key, raw)
 
     # ------------------------------------------------------------------ writing
 
@@ -188,10 +203,19 @@ class Store:
         """Yield the data to change; on a clean exit, write what changed."""
         with self._locked():
             text, old_raw = self._load()
+            cached = text is None
             if text is None:
                 text = self.path.read_text(encoding="utf-8")
-            data = self._to_model(old_raw)
+            data = self._to_model(old_raw, cached)
+            if self.recovered:  # the cache's top level was damaged: the file's data is what changes
+                old_raw, self.recovered = self._fresh, False
             yield data
+            if self.recovered:  # old_raw came from a damaged cache: diffing against it could write its damage
+                raise StoreError(
+                    f"The cache of {self.path} was damaged and has been removed; nothing was written. "
+                    "Run the command again.",
+                    "CorruptCache",
+                )
             new_raw = to_raw(data)
             if new_raw == old_raw:
                 return
