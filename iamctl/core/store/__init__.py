@@ -2,37 +2,34 @@
 
 Reads never take the lock: a write replaces the file with ``os.replace``, so a reader sees
 the old file or the new one, never half of one. A read first looks in a cache of the
-parsed file (JSON under ``$XDG_CACHE_HOME/iamctl``) keyed by the file's size, mtime and
-inode; only when that is stale is the TOML parsed and checked.
+parsed file (marshal data under ``$XDG_CACHE_HOME/iamctl``, cache.py) keyed by the file's
+size, mtime and inode and checked by its CRC; only when that misses is the TOML parsed and
+checked.
 
-A write holds an exclusive ``flock`` on ``<store>.lock`` for the whole read-modify-write,
-splices only the changed blocks into the text (see blocks.py), writes a temporary file in
-the same directory (mode 0600), fsyncs it, renames it into place, fsyncs the directory, and
-refreshes the cache. A store that fails its checks is reported and never written.
+A write holds an exclusive ``flock`` on the store file (files.py) for the whole
+read-modify-write, splices only the changed blocks into the text (see blocks.py), writes a
+temporary file in the same directory, fsyncs it, renames it into place keeping the old
+file's mode and owner, fsyncs the directory, and refreshes the cache. A store that fails
+its checks is reported and never written. A store reached through a symbolic link is read,
+locked and written at its target.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import stat
-import time
+import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
 from iamctl.core.model.base import from_raw, to_raw
-from iamctl.core.store import cache
+from iamctl.core.store import cache, files
 from iamctl.core.store.checks import check_documents, check_references
 
 LOCK_TIMEOUT_ENV = "IAMCTL_LOCK_TIMEOUT"
-
-# The cache holds plain dicts, lists, strings and numbers in marshal's format (cache.py):
-# twice as fast to load as JSON and seven times as fast to write for a quota-size store,
-# and, unlike pickle, loading it runs no code.
 DEFAULT_LOCK_TIMEOUT = 10.0
 
 
@@ -57,13 +54,14 @@ def default_path() -> Path:
 class Store:
     """One store file. ``read()`` for queries, ``transaction()`` for changes."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None) -> None:
+        self.path = Path(path)  # as the user named it: what messages say
+        self.file = files.resolve(self.path)  # where it is: what is read, locked and written
+        self._warn = warn or _to_stderr
         # Only names the cache file; a cache is used only when it matches the store's
         # size, mtime, inode and device, so a name shared by two stores costs a rebuild,
         # never wrong data. (crc32, not hashlib: importing hashlib costs every command.)
-        resolved = str(self.path.resolve()).encode()
+        resolved = str(self.file).encode()
         digest = f"{zlib.crc32(resolved):08x}{len(resolved):04x}"
         self.cache_path = cache.cache_dir() / f"{digest}.marshal"
         self._fresh: dict | None = None
@@ -72,40 +70,31 @@ class Store:
     # ------------------------------------------------------------------ reading
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.file.exists()
 
     def read(self) -> StoreData:
-        text, raw = self._load()
+        fd = files._open(self.file, self.path)
+        with os.fdopen(fd, "rb") as fh:
+            text, raw = self._load(fh)
         return self._to_model(raw, cached=text is None)
 
-    def _load(self) -> tuple[str | None, dict]:
-        """(text or None when the cache answered, raw data)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            raise StoreError(
-                f"No store at {self.path}. Create one with 'iamctl init' "
-                "(or point --store / IAMCTL_STORE at an existing one).",
-                "NoStore",
-            ) from None
-        except OSError as exc:
-            raise StoreError(f"Cannot read the store {self.path}: {exc.strerror}.", "StoreUnreadable") from None
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # a directory opens for reading too
-            os.close(fd)
-            raise StoreError(f"Cannot read the store {self.path}: it is not a file.", "StoreUnreadable")
-        with os.fdopen(fd, "rb") as fh:
-            key = _stat_key(st)
-            cached = self._read_cache(key)
-            if cached is not None:
-                return None, cached
+    def _load(self, fh) -> tuple[str | None, dict]:
+        """(text or None when the cache answered, raw data) of the open store file."""
+        st = os.fstat(fh.fileno())
+        files.check_links(st, self.path)
+        key = _stat_key(st)
+        raw = self._read_cache(key)
+        text = None
+        if raw is None:
             data = fh.read()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise StoreError(f"{self.path}: not UTF-8 text (byte {exc.start}).", "CorruptStore") from None
-        raw = self._parse(text)
-        self._write_cache(key, raw)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise StoreError(f"{self.path}: not UTF-8 text (byte {exc.start}).", "CorruptStore") from None
+            raw = self._parse(text)
+            self._write_cache(key, raw)
+        if st.st_mode & 0o044:
+            self._warn_if_exposed(st, raw)
         return text, raw
 
     def _parse(self, text: str) -> dict:
@@ -147,7 +136,7 @@ class Store:
         if self._fresh is not None:
             return self._fresh
         cache.remove(self.cache_path)
-        fd = os.open(self.path, os.O_RDONLY)
+        fd = files._open(self.file, self.path)
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
@@ -180,6 +169,23 @@ class Store:
     def _write_cache(self, key: list, raw: dict) -> None:
         cache.write(self.cache_path, key, raw)
 
+    def _warn_if_exposed(self, st: os.stat_result, raw: dict) -> None:
+        """Once per store and mode: a store holding secrets' hashes or MFA seeds that
+        others can read."""
+        if not _holds_secrets(raw):
+            return
+        marker = self.cache_path.with_name(f"{self.cache_path.stem}.exposed-{st.st_mode & 0o777:o}")
+        if marker.exists():
+            return
+        who = {0o040: "its group", 0o004: "others", 0o044: "its group and others"}[st.st_mode & 0o044]
+        self._warn(
+            f"iamctl: warning: {self.path} holds secret hashes or MFA seeds and is readable by {who} "
+            f"(mode {st.st_mode & 0o777:04o}); 'chmod 600' it unless that is meant."
+        )
+        with contextlib.suppress(OSError):
+            marker.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            marker.touch()
+
     # ------------------------------------------------------------------ writing
 
     def create(self, data: StoreData) -> None:
@@ -193,19 +199,25 @@ class Store:
         except Unspliceable as exc:
             raise StoreError(f"Cannot write a store holding this data ({exc}).", "StoreWriteFailed") from None
         text = "\n".join(parts).rstrip("\n") + "\n"
-        with self._locked():
-            if self.path.exists():
-                raise StoreError(f"A store already exists at {self.path}; not overwriting it.", "StoreExists")
-            self._write_text(text, raw)
+        files.ensure_directory(self.file, self.path)
+        exists = StoreError(f"A store already exists at {self.path}; not overwriting it.", "StoreExists")
+        if self.file.exists():
+            raise exists
+        try:
+            self._write_text(text, raw, keep=None)
+        except FileExistsError:
+            raise exists from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreData]:
         """Yield the data to change; on a clean exit, write what changed."""
-        with self._locked():
-            text, old_raw = self._load()
+        with self._locked() as fd, os.fdopen(os.dup(fd), "rb") as fh:
+            held = os.fstat(fd)
+            text, old_raw = self._load(fh)
             cached = text is None
             if text is None:
-                text = self.path.read_text(encoding="utf-8")
+                fh.seek(0)
+                text = fh.read().decode("utf-8")
             data = self._to_model(old_raw, cached)
             if self.recovered:  # the cache's top level was damaged: the file's data is what changes
                 old_raw, self.recovered = self._fresh, False
@@ -220,7 +232,7 @@ class Store:
             if new_raw == old_raw:
                 return
             check_references(new_raw, str(self.path))
-            self._write_text(self._render(text, old_raw, new_raw), new_raw)
+            self._write_text(self._render(text, old_raw, new_raw), new_raw, keep=held)
 
     def _render(self, text: str, old_raw: dict, new_raw: dict) -> str:
         from iamctl.core.store.blocks import Unspliceable, block_patterns, splice
@@ -242,66 +254,42 @@ class Store:
         return out
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            why = "a part of that path is a file" if isinstance(exc, (FileExistsError, NotADirectoryError)) \
-                else exc.strerror
-            raise StoreError(f"Cannot create the directory of the store {self.path}: {why}.", "StoreUnwritable") \
-                from None
+    def _locked(self) -> Iterator[int]:
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot open the lock file {self.lock_path}: {exc.strerror}.", "StoreUnreadable"
-            ) from None
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise StoreError(
-                            f"Another iamctl holds the lock on {self.path} (waited {timeout:g} s).",
-                            "LockTimeout",
-                        ) from None
-                    time.sleep(0.01)
-            yield
-        finally:
-            os.close(fd)  # closing releases the flock
+        with files.locked(self.file, self.path, timeout) as fd:
+            yield fd
 
-    def _write_text(self, text: str, raw: dict) -> None:
+    def _write_text(self, text: str, raw: dict, keep: os.stat_result | None) -> None:
         data = _utf8(text)
-        directory = self.path.parent
-        tmp = directory / f".{self.path.name}.{os.getpid()}.tmp"
+        if keep is not None:  # under the lock: no other writer's temp file can be live
+            files.remove_orphans(self.file)
+            cache.remove_orphans(self.cache_path.parent, self.cache_path.name + ".")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            files.replace(self.file, data, keep)
+        except FileExistsError:
+            raise
         except OSError as exc:  # disk full, read-only, the path a directory ...: the old file stands
             raise StoreError(
                 f"Cannot write the store {self.path}: {exc.strerror}; it is unchanged.", "StoreUnwritable"
             ) from None
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        self._write_cache(_stat_key(os.stat(self.path)), raw)
+        self._write_cache(_stat_key(os.stat(self.file)), raw)
 
 
 def _stat_key(st: os.stat_result) -> list:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
+
+
+def _holds_secrets(raw: dict) -> bool:
+    """Password or secret hashes, MFA seeds or sessions anywhere in the store."""
+    secret_fields = ("access_keys", "login_profile", "mfa")
+    for account in (raw.get("accounts") or {}).values():
+        if account.get("root") or account.get("sessions"):
+            return True
+        for user in (account.get("users") or {}).values():
+            if any(f in user for f in secret_fields):
+                return True
+    return False
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
