@@ -63,7 +63,9 @@ class Store:
         # never wrong data. (crc32, not hashlib: importing hashlib costs every command.)
         resolved = str(self.file).encode()
         digest = f"{zlib.crc32(resolved):08x}{len(resolved):04x}"
-        self.cache_path = cache.cache_dir() / f"{digest}.marshal"
+        self.cache_path = cache.cache_dir() / f"{digest}.marshal"  # a store read as one document
+        self.index_path = cache.cache_dir() / f"{digest}.index.marshal"  # a store read by account
+        self._digest = digest
         self._fresh: dict | None = None
         self.recovered = False  # set when data from the cache failed and the file was parsed afresh
 
@@ -73,10 +75,28 @@ class Store:
         return self.file.exists()
 
     def read(self) -> StoreData:
+        from iamctl.core.store.by_account import AccountFile
+
         fd = files._open(self.file, self.path)
+        try:
+            files.check_links(os.fstat(fd), self.path)
+            by_account = AccountFile.open(self, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        if by_account is not None:
+            return by_account.model()
         with os.fdopen(fd, "rb") as fh:
             text, raw = self._load(fh)
         return self._to_model(raw, cached=text is None)
+
+    def account_cache_path(self, account_id: str) -> Path:
+        name = account_id.encode()
+        return self.cache_path.with_name(f"{self._digest}.a{zlib.crc32(name):08x}{len(name):02x}.marshal")
+
+    @staticmethod
+    def stat_key(st: os.stat_result) -> list:
+        return _stat_key(st)
 
     def _load(self, fh) -> tuple[str | None, dict]:
         """(text or None when the cache answered, raw data) of the open store file."""
@@ -94,7 +114,7 @@ class Store:
             raw = self._parse(text)
             self._write_cache(key, raw)
         if st.st_mode & 0o044:
-            self._warn_if_exposed(st, raw)
+            self.warn_if_exposed(st, raw)
         return text, raw
 
     def _parse(self, text: str) -> dict:
@@ -107,13 +127,25 @@ class Store:
         self._check(raw)
         return raw
 
-    def _check(self, raw: dict) -> None:
+    def parse_whole(self, data: bytes) -> dict:
+        """The whole file parsed and checked: the reader of a store not cut by account, and
+        where an account that fails to parse gets its error named in the file's lines."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoreError(f"{self.path}: not UTF-8 text (byte {exc.start}).", "CorruptStore") from None
+        return self._parse(text)
+
+    def check_schema(self, raw: dict) -> None:
         schema = raw.get("schema")
         if schema != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: schema {schema!r} is not one this iamctl reads (it reads {SCHEMA_VERSION}).",
                 "CorruptStore",
             )
+
+    def _check(self, raw: dict) -> None:
+        self.check_schema(raw)
         from_raw(StoreData, raw, f"{self.path}: store")  # every type, every field
         check_references(raw, str(self.path))
         check_documents(raw, str(self.path))
@@ -169,7 +201,7 @@ class Store:
     def _write_cache(self, key: list, raw: dict) -> None:
         cache.write(self.cache_path, key, raw)
 
-    def _warn_if_exposed(self, st: os.stat_result, raw: dict) -> None:
+    def warn_if_exposed(self, st: os.stat_result, raw: dict) -> None:
         """Once per store and mode: a store holding secrets' hashes or MFA seeds that
         others can read."""
         if not _holds_secrets(raw):
@@ -204,37 +236,86 @@ class Store:
         if self.file.exists():
             raise exists
         try:
-            self._write_text(text, raw, keep=None)
+            self._write_pieces(_utf8(text), keep=None)  # the first read makes the caches
         except FileExistsError:
             raise exists from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreData]:
         """Yield the data to change; on a clean exit, write what changed."""
-        with self._locked() as fd, os.fdopen(os.dup(fd), "rb") as fh:
-            held = os.fstat(fd)
-            text, old_raw = self._load(fh)
-            cached = text is None
-            if text is None:
-                fh.seek(0)
-                text = fh.read().decode("utf-8")
-            data = self._to_model(old_raw, cached)
-            if self.recovered:  # the cache's top level was damaged: the file's data is what changes
-                old_raw, self.recovered = self._fresh, False
-            yield data
-            if self.recovered:  # old_raw came from a damaged cache: diffing against it could write its damage
-                raise StoreError(
-                    f"The cache of {self.path} was damaged and has been removed; nothing was written. "
-                    "Run the command again.",
-                    "CorruptCache",
-                )
-            new_raw = to_raw(data)
-            if new_raw == old_raw:
-                return
-            check_references(new_raw, str(self.path))
-            self._write_text(self._render(text, old_raw, new_raw), new_raw, keep=held)
+        from iamctl.core.store.by_account import AccountFile
 
-    def _render(self, text: str, old_raw: dict, new_raw: dict) -> str:
+        with self._locked() as fd:
+            held = os.fstat(fd)
+            files.check_links(held, self.path)
+            # A description of the file of its own: the data may read accounts after the
+            # transaction, and a copy of the locked descriptor would keep the lock.
+            own = files._open(self.file, self.path)
+            if (os.fstat(own).st_ino, os.fstat(own).st_dev) != (held.st_ino, held.st_dev):
+                os.close(own)
+                raise StoreError(f"{self.path} was replaced by something that does not take the lock; "
+                                 "run the command again.", "StoreChanged")
+            try:
+                by_account = AccountFile.open(self, own)
+            except BaseException:
+                os.close(own)
+                raise
+            if by_account is None:
+                with os.fdopen(own, "rb") as fh:
+                    yield from self._whole_transaction(fh, held)
+                return
+            data = by_account.model()
+            yield data
+            self._refuse_if_recovered()
+            result = by_account.commit(data)
+            if result is None:
+                return
+            pieces, index, accounts = result
+            # The caches are written under the lock: the next writer, which takes the lock
+            # the moment it is released, would otherwise find none and parse the file. The
+            # changed accounts' tables are marshalled while the file is written and fsynced.
+            import threading
+
+            caching = threading.Thread(target=self._write_account_caches, args=(index, accounts))
+            caching.start()
+            try:
+                self._write_pieces(pieces, held)
+            finally:
+                caching.join()
+            self._write_index(index)
+
+    def _whole_transaction(self, fh, held: os.stat_result) -> Iterator[StoreData]:
+        """A transaction on a store read as one document."""
+        text, old_raw = self._load(fh)
+        cached = text is None
+        if text is None:
+            fh.seek(0)
+            text = fh.read().decode("utf-8")
+        data = self._to_model(old_raw, cached)
+        if self.recovered:  # the cache's top level was damaged: the file's data is what changes
+            old_raw, self.recovered = self._fresh, False
+        yield data
+        self._refuse_if_recovered()
+        new_raw = to_raw(data)
+        if new_raw == old_raw:
+            return
+        check_references(new_raw, str(self.path))
+        self._write_text(self.render(text, old_raw, new_raw), new_raw, keep=held)
+
+    def _refuse_if_recovered(self) -> None:
+        if self.recovered:  # the data came from a damaged cache: diffing against it could write its damage
+            raise StoreError(
+                f"The cache of {self.path} was damaged and has been removed; nothing was written. "
+                "Run the command again.",
+                "CorruptCache",
+            )
+
+    def encode(self, text: str) -> bytes:
+        return _utf8(text)
+
+    def render(self, text: str, old_raw: dict, new_raw: dict, materialize: Callable[[dict], dict] | None = None) -> str:
+        """*text* (which holds *old_raw*) changed to hold *new_raw*. *materialize* turns data
+        with accounts not read into the whole data, for the rewrite of the whole document."""
         from iamctl.core.store.blocks import Unspliceable, block_patterns, splice
 
         try:
@@ -245,6 +326,8 @@ class Store:
 
         from iamctl.core.store.tomlkit_edit import full_rewrite
 
+        if materialize is not None:
+            new_raw = materialize(new_raw)
         out = full_rewrite(text, new_raw)
         if tomllib.loads(out) != new_raw:  # never write a file that would not read back as the data
             raise StoreError(
@@ -260,10 +343,13 @@ class Store:
             yield fd
 
     def _write_text(self, text: str, raw: dict, keep: os.stat_result | None) -> None:
-        data = _utf8(text)
+        self._write_pieces(_utf8(text), keep)
+        self._write_cache(_stat_key(os.stat(self.file)), raw)
+
+    def _write_pieces(self, data: bytes | list, keep: os.stat_result | None) -> None:
         if keep is not None:  # under the lock: no other writer's temp file can be live
             files.remove_orphans(self.file)
-            cache.remove_orphans(self.cache_path.parent, self.cache_path.name + ".")
+            cache.remove_orphans(self.cache_path.parent, self._digest + ".")
         try:
             files.replace(self.file, data, keep)
         except FileExistsError:
@@ -272,7 +358,18 @@ class Store:
             raise StoreError(
                 f"Cannot write the store {self.path}: {exc.strerror}; it is unchanged.", "StoreUnwritable"
             ) from None
-        self._write_cache(_stat_key(os.stat(self.file)), raw)
+
+    def _write_account_caches(self, index: dict, accounts: dict[str, dict]) -> None:
+        """The tables of the accounts a write changed, keyed by their new regions' CRCs."""
+        regions = {a: (s, e, c) for a, s, e, c in index.get("regions", [])}
+        for account_id, raw in accounts.items():
+            if account_id in regions:
+                start, end, crc = regions[account_id]
+                cache.write(self.account_cache_path(account_id), ["account", account_id, crc, end - start], raw)
+
+    def _write_index(self, index: dict) -> None:
+        with contextlib.suppress(OSError):
+            cache.write(self.index_path, ["index", *_stat_key(os.stat(self.file))], index)
 
 
 def _stat_key(st: os.stat_result) -> list:

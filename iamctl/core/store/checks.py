@@ -28,6 +28,23 @@ def check_references(raw: dict[str, Any], where: str) -> None:
     _check_credentials(accounts, where)
 
 
+def check_account_references(account_id: str, account: dict[str, Any], where: str) -> None:
+    """check_references for one account: what a store read account by account checks when
+    it parses or writes that account."""
+    _check_account(account_id, account, where)
+    _check_roles(account_id, account, where)
+    _check_credentials({account_id: account}, where)
+
+
+def check_store_references(raw: dict[str, Any], accounts: Any, where: str) -> None:
+    """check_references for what spans accounts (default account, billing); *accounts*
+    need only answer ``in`` (the accounts' tables need not be read)."""
+    default = raw.get("default_account")
+    if default is not None and default not in accounts:
+        raise _broken(where, f"default_account {default} is not an account in the store.")
+    _check_billing(raw, accounts, where)
+
+
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
     return {
         f"arn:aws:iam::{account_id}:policy{p.get('path', '/')}{name}" for name, p in account.get("policies", {}).items()

@@ -180,18 +180,29 @@ def remove_orphans(file: Path) -> None:
     cache.remove_orphans(file.parent, f".{file.name}.")
 
 
-def replace(file: Path, data: bytes, keep: os.stat_result | None) -> None:
-    """Write *data* as *file* atomically. *keep*: the old file's stat, whose mode and owner
-    the new file takes (None for a new store: 0600). OSError when it cannot be done; the
-    old file then stands and no temp file is left."""
+# A range of another file to copy as it is: (descriptor, offset, length).
+Copy = tuple[int, int, int]
+
+
+def replace(file: Path, data: bytes | list[bytes | Copy], keep: os.stat_result | None) -> None:
+    """Write *data* as *file* atomically. *data* may be a list of bytes and ranges of the
+    old file (a write of one account of a large store copies the others in the kernel).
+    *keep*: the old file's stat, whose mode and owner the new file takes (None for a new
+    store: 0600). OSError when it cannot be done; the old file then stands and no temp
+    file is left."""
     tmp = temp_path(file)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            _take_mode_and_owner(fh.fileno(), keep)
-            os.fsync(fh.fileno())
+        try:
+            for piece in [data] if isinstance(data, bytes) else data:
+                if isinstance(piece, bytes):
+                    _write_all(fd, piece)
+                else:
+                    _copy(piece, fd)
+            _take_mode_and_owner(fd, keep)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if keep is None:
             _link_new(tmp, file)
         else:
@@ -205,6 +216,33 @@ def replace(file: Path, data: bytes, keep: os.stat_result | None) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _copy(piece: Copy, dst: int) -> None:
+    src, offset, length = piece
+    end = offset + length
+    try:
+        while offset < end:
+            done = os.copy_file_range(src, dst, end - offset, offset)
+            if done == 0:
+                raise OSError(errno.EIO, "the store file ended early")
+            offset += done
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+            raise
+    while offset < end:  # a file system that cannot copy in the kernel
+        chunk = os.pread(src, min(end - offset, 1 << 20), offset)
+        if not chunk:
+            raise OSError(errno.EIO, "the store file ended early")
+        _write_all(dst, chunk)
+        offset += len(chunk)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _link_new(tmp: Path, file: Path) -> None:
