@@ -175,3 +175,40 @@ def test_a_triple_quote_in_a_comment_is_read_as_one_document(three, ok):
     assert split(three.read_bytes()) is None
     ok("--account", B, "user", "create", "frank")
     assert "frank" in tomllib.loads(three.read_text())["accounts"][B]["users"]
+
+
+SPLITS = {  # text, {account: how its region begins} or None (read as one document)
+    "as iamctl writes it": ('schema = 1\n\n[accounts.111]\na = 1\n\n[accounts.111.users.x]\nb = 2\n\n'
+                            '# about 222\n[accounts.222]\na = 1\n\n[organizations.o-1]\nc = 3\n',
+                            {"111": "[accounts.111]\n", "222": "# about 222\n"}),
+    "a header with a comment": ('schema = 1\n[accounts.111]  # main\na = 1\n[accounts.222]\na = 2\n',
+                                {"111": "[accounts.111]  #", "222": "[accounts.222]"}),
+    "a quoted header": ('schema = 1\n[accounts.111]\na = 1\n[accounts."111".users.x]\nb = 1\n[accounts.222]\na = 2\n',
+                        {"111": "[accounts.111]", "222": "[accounts.222]"}),
+    "an account's tables apart": ('schema = 1\n[accounts.111]\na = 1\n[accounts.222]\na = 2\n'
+                                  '[accounts.111.users.x]\nb = 1\n', None),
+    "a header inside a string": ("schema = 1\n[accounts.111]\nd = '" "''\n[accounts.222]\n'" "''\n"
+                                 "[accounts.333]\na = 1\n", None),
+    "an indented header": ('schema = 1\n[accounts.111]\na = 1\n  [accounts.222]\na = 2\n',
+                           {"111": "[accounts.111]", "222": "  [accounts.222]"}),
+}
+
+
+@pytest.mark.parametrize("name", list(SPLITS))
+def test_split_finds_each_accounts_region_or_gives_up(name):
+    """Both ways of cutting (the fast one, from the accounts' own headers, and the line by
+    line one) agree; a layout not one region per account is None (read whole)."""
+    from iamctl.core.store import split as cut
+
+    text, expected = SPLITS[name]
+    data = text.encode()
+    got = split(data)
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None and list(got.accounts) == list(expected)
+    assert cut._line_split(data) == got
+    whole = tomllib.loads(text)["accounts"]
+    for account, (start, end) in got.accounts.items():
+        assert text[start:].startswith(expected[account])
+        assert tomllib.loads(text[start:end]) == {"accounts": {account: whole[account]}}

@@ -24,7 +24,6 @@ again.
 from __future__ import annotations
 
 import os
-import tomllib
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +38,12 @@ from iamctl.core.store.checks import (
     check_documents,
     check_store_references,
 )
-from iamctl.core.store.split import Split, split
 
 if TYPE_CHECKING:
     from iamctl.core.store import Store
+    from iamctl.core.store.split import Split
+
+# tomllib and split.py are imported where a file is parsed or cut: a warm read does neither.
 
 
 class Unloaded:
@@ -65,6 +66,10 @@ class WholeFile(Exception):
 def build_index(store: Store, data: bytes) -> dict:
     """The index of *data*: its account regions and its rest, parsed and checked.
     {"whole": True} when the file is to be read as one document."""
+    import tomllib
+
+    from iamctl.core.store.split import split
+
     pieces = split(data)
     if pieces is None:
         return {"whole": True}
@@ -180,6 +185,8 @@ class AccountFile:
         if account_id in self._fresh:
             return self._fresh[account_id]
         start, end, crc = self.regions[account_id]
+        import tomllib
+
         data = os.pread(self.fd, end - start, start)
         if len(data) != end - start or zlib.crc32(data) != crc:
             raise StoreError(f"{self.store.path} changed while it was read; run the command again.", "StoreChanged")
@@ -248,7 +255,7 @@ class AccountFile:
     def _commit_regions(self, touched: list[str], new_raw: dict) -> tuple[list, dict, dict]:
         """Only accounts' own tables changed: splice each changed region on its own."""
         from iamctl.core.store.blocks import Unspliceable
-        from iamctl.core.store.split import shifted
+        from iamctl.core.store.split import Split, shifted
 
         old, new = self.old_raw["accounts"], new_raw["accounts"]
         pieces: list[bytes | files.Copy] = []
@@ -282,6 +289,8 @@ class AccountFile:
             if isinstance(value, Unloaded) and new_accounts.get(account_id) is not value:
                 self.account_raw(account_id)
         text = _read_all(self.fd).decode("utf-8")
+        from iamctl.core.store.split import split
+
         encoded = self.store.encode(self.store.render(text, old_raw, new_raw, self._materialize))
         pieces = split(encoded)
         if pieces is None:

@@ -23,9 +23,7 @@ import errno
 import fcntl
 import math
 import os
-import signal
 import stat
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +128,9 @@ def _flock(fd: int, timeout: float) -> bool:
     if not math.isfinite(timeout):
         fcntl.flock(fd, fcntl.LOCK_EX)
         return True
+    import signal  # only when another writer holds the lock
+    import threading
+
     if threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
         return _flock_with_timer(fd, timeout)
     return _flock_polling(fd, timeout)
@@ -138,6 +139,8 @@ def _flock(fd: int, timeout: float) -> bool:
 def _flock_with_timer(fd: int, timeout: float) -> bool:
     """A blocking flock that SIGALRM interrupts after *timeout* seconds: the kernel hands
     the lock over the moment it is released, with no polling interval to lose."""
+    import signal
+
     waiting = True
 
     def on_alarm(signum: int, frame: object) -> None:

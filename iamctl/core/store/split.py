@@ -22,6 +22,11 @@ from dataclasses import dataclass
 from iamctl.core.store.blocks import Unspliceable, parse_header
 
 _HEADER_LINE = re.compile(rb"^[ \t]*\[[^\n]*", re.M)
+# The fast path's patterns each start with a literal, which the regex engine finds at C
+# speed: an account's own header as iamctl writes it, and any header outside the accounts.
+_OWN_HEADER = re.compile(rb"\n\[accounts\.([A-Za-z0-9_-]+)\][ \t]*(?:#[^\n]*)?(?=\n|$)")
+_OTHER_HEADER = re.compile(rb"\n\[(?!accounts[.\]])")
+_INDENTED_HEADER = re.compile(rb"\n[ \t]+\[")
 
 
 @dataclass
@@ -33,6 +38,39 @@ class Split:
 def split(data: bytes) -> Split | None:
     """Where each account's tables are in *data*; None when the layout is not one piece
     per account (then the caller parses the whole file)."""
+    return _fast_split(data) or _line_split(data)
+
+
+def _fast_split(data: bytes) -> Split | None:
+    """The split of a file laid out as iamctl writes it, from the accounts' own headers
+    and the few headers outside accounts; the bytes between them are only counted (every
+    header in an account's region must be one of that account's), never walked line by
+    line. None when the file is laid out otherwise (then the line by line split)."""
+    if data.startswith(b"[") or b"\n[[" in data or _INDENTED_HEADER.search(data):
+        return None
+    found = [(m.start() + 1, m.group(1).decode()) for m in _OWN_HEADER.finditer(data)]
+    found += [(m.start() + 1, None) for m in _OTHER_HEADER.finditer(data)]
+    owners: list[tuple[int, str | None]] = []
+    for at, owner in sorted(found):
+        if owners and owner is None and owners[-1][1] is None:
+            continue
+        owners.append((_with_comments_above(data, at), owner))
+    pieces = _pieces(data, owners)
+    if pieces is None:
+        return None
+    for account, (start, end) in pieces.accounts.items():
+        key = account.encode()
+        lo = max(start - 1, 0)
+        mine = data.count(b"\n[accounts." + key + b".", lo, end) + data.count(b"\n[accounts." + key + b"]", lo, end)
+        if data.count(b"\n[", lo, end) != mine:
+            return None  # a header of another account, or of this one written otherwise
+    if any(data.count(b"\n[accounts", max(s - 1, 0), e) for s, e in pieces.rest):
+        return None
+    return pieces
+
+
+def _line_split(data: bytes) -> Split | None:
+    """The split found by reading every header line (any layout of headers)."""
     owners: list[tuple[int, str | None]] = []  # (offset, account ID or None for the rest)
     current: str | None = None
     same: tuple[bytes, bytes] | None = None  # header starts that stay in the current account
