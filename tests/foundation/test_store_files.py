@@ -177,3 +177,58 @@ def test_no_lock_file_is_left_beside_the_store(ok, store_path):
     ok("user", "create", "alice")
     ok("user", "tag", "alice", "a=b")
     assert sorted(p.name for p in store_path.parent.iterdir() if p.is_file()) == ["store.toml"]
+
+
+def _hold_lock_for(path: Path, seconds: float) -> subprocess.Popen:
+    """Another process that holds the store's lock for *seconds*, then lets go."""
+    script = ("import fcntl, os, sys, time\n"
+              "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+              "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+              "print('held', flush=True)\n"
+              "time.sleep(float(sys.argv[2]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "held\n"
+    return proc
+
+
+def test_a_waiting_writer_takes_the_lock_as_soon_as_it_is_released(ok, store_path, monkeypatch):
+    """A blocking lock, not polling: the wait ends with the holder, and the alarm that
+    bounds it is put back as it was."""
+    import signal
+    import time
+
+    monkeypatch.setenv("IAMCTL_LOCK_TIMEOUT", "20")
+    before = signal.getsignal(signal.SIGALRM)
+    holder = _hold_lock_for(store_path, 0.5)
+    started = time.monotonic()
+    ok("user", "create", "alice")
+    waited = time.monotonic() - started
+    holder.wait()
+    holder.stdout.close()
+    assert 0.3 < waited < 5
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_lock_timeout_holds_in_a_thread_too(ok, store_path, monkeypatch):
+    """Threads cannot take SIGALRM: there the wait polls, and still times out."""
+    import threading
+
+    monkeypatch.setenv("IAMCTL_LOCK_TIMEOUT", "0.3")
+    holder = _hold_lock_for(store_path, 3)
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with Store(store_path).transaction() as data:
+                data.default_account = data.default_account
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(10)
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+    assert [getattr(e, "code", None) for e in errors] == ["LockTimeout"]

@@ -1,10 +1,11 @@
 """The store: one TOML file holding every account, read through a cache, written atomically.
 
 Reads never take the lock: a write replaces the file with ``os.replace``, so a reader sees
-the old file or the new one, never half of one. A read first looks in a cache of the
-parsed file (marshal data under ``$XDG_CACHE_HOME/iamctl``, cache.py) keyed by the file's
-size, mtime and inode and checked by its CRC; only when that misses is the TOML parsed and
-checked.
+the old file or the new one, never half of one. A store is read account by account
+(by_account.py): an index of the file (cached, keyed by its size, mtime and inode) says
+where each account's tables are, and each account is parsed, checked and cached (cache.py,
+checked by a CRC) only when a command first uses it. A file whose layout is not one region
+per account (split.py) is read as one document, through one cache, as before.
 
 A write holds an exclusive ``flock`` on the store file (files.py) for the whole
 read-modify-write, splices only the changed blocks into the text (see blocks.py), writes a
@@ -343,8 +344,12 @@ class Store:
             yield fd
 
     def _write_text(self, text: str, raw: dict, keep: os.stat_result | None) -> None:
+        """Write a store read as one document, and its cache (and an index that says so,
+        so the next read does not try to cut it into accounts again)."""
         self._write_pieces(_utf8(text), keep)
-        self._write_cache(_stat_key(os.stat(self.file)), raw)
+        key = _stat_key(os.stat(self.file))
+        self._write_cache(key, raw)
+        cache.write(self.index_path, ["index", *key], {"whole": True})
 
     def _write_pieces(self, data: bytes | list, keep: os.stat_result | None) -> None:
         if keep is not None:  # under the lock: no other writer's temp file can be live
