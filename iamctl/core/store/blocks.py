@@ -379,10 +379,13 @@ def changed_blocks(
             if old_coll is new_coll:
                 continue
             for key, sub in new_coll.items():
-                walk(old_coll.get(key), sub, (*bpath, coll, key))
-            for key, sub in old_coll.items():
-                if key not in new_coll:
-                    walk(sub, None, (*bpath, coll, key))
+                before = old_coll.get(key)
+                if before is not sub:  # thousands of untouched entities: skip them without a call
+                    walk(before, sub, (*bpath, coll, key))
+            if len(old_coll) > len(new_coll) or any(key not in new_coll for key in old_coll):
+                for key, sub in old_coll.items():
+                    if key not in new_coll:
+                        walk(sub, None, (*bpath, coll, key))
 
     walk(old_raw, new_raw, ())
     return old_c, new_c, changed, removed
@@ -414,7 +417,9 @@ class SpanFinder:
         text = self.text
         needle = f"\n[{toml_text.dotted(bpath)}]\n"
         at = text.find(needle)
-        if at < 0 or text.find(needle, at + 1) >= 0:
+        if at < 0 and text.startswith(needle[1:]):  # the text's first line (an account's region)
+            at = -1
+        elif at < 0 or text.find(needle, at + 1) >= 0:
             return None
         line = at + 1
         start = line

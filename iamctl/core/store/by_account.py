@@ -309,12 +309,13 @@ class AccountFile:
 def _splice_region(region: str, account_id: str, old: dict, new: dict) -> str:
     from iamctl.core.store.blocks import block_patterns, splice
 
-    # A newline before the region lets the account's own header be found like any other.
-    body = region.rstrip("\n")
-    trailing = region[len(body):] or "\n"
-    text = splice("\n" + body + "\n", {"accounts": {account_id: old}}, {"accounts": {account_id: new}},
-                  block_patterns(StoreData))
-    return text.removeprefix("\n").rstrip("\n") + trailing
+    text = splice(region, {"accounts": {account_id: old}}, {"accounts": {account_id: new}}, block_patterns(StoreData))
+    # splice ends the text on one newline; the blank line before the next region stays
+    body_end = len(region)
+    while body_end and region[body_end - 1] == "\n":
+        body_end -= 1
+    extra = len(region) - body_end - 1
+    return text + "\n" * extra if extra > 0 else text
 
 
 def _read_all(fd: int) -> bytes:
