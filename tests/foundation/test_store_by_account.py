@@ -212,3 +212,16 @@ def test_split_finds_each_accounts_region_or_gives_up(name):
     for account, (start, end) in got.accounts.items():
         assert text[start:].startswith(expected[account])
         assert tomllib.loads(text[start:end]) == {"accounts": {account: whole[account]}}
+
+
+def test_a_new_account_goes_after_every_table_of_the_one_before(ok, store_path):
+    """An account created after the first one has users goes after all of them, so the
+    file stays one region per account (it used to land right after [accounts.FIRST])."""
+    ok("user", "create", "alice")
+    ok("group", "create", "devs")
+    ok("account", "create", "--account-id", B)
+    ok("--account", B, "user", "create", "bob")
+    pieces = split(store_path.read_bytes())
+    assert pieces is not None and list(pieces.accounts) == [ACCOUNT, B]
+    text = store_path.read_text()
+    assert text.index(f"[accounts.{ACCOUNT}.groups.devs]") < text.index(f"[accounts.{B}]")

@@ -501,9 +501,16 @@ def _insert_point(path: Path, new_raw: dict, finder: SpanFinder, removed: list[P
         parent = parent[key]
     siblings = list(parent.get(path[-2], {})) if len(path) >= 2 else []
     index = siblings.index(path[-1]) if path and path[-1] in siblings else -1
+    nested = bool(_child_collections(path, finder.patterns))
     for key in reversed(siblings[:index] if index > 0 else []):
-        span = finder.span((*path[:-1], key))
-        if span is not None and (*path[:-1], key) not in removed:
+        sibling = (*path[:-1], key)
+        if nested:  # after all of the sibling's tables (an account's users ...), not just its own
+            ends = [s.end for p, s in finder.all().items() if p[: len(sibling)] == sibling and p not in removed]
+            if ends:
+                return max(ends)
+            continue
+        span = finder.span(sibling)
+        if span is not None and sibling not in removed:
             return span.end
     spans = finder.all()
     for depth in (len(path) - 2, len(path) - 3):
