@@ -225,3 +225,31 @@ def test_a_new_account_goes_after_every_table_of_the_one_before(ok, store_path):
     assert pieces is not None and list(pieces.accounts) == [ACCOUNT, B]
     text = store_path.read_text()
     assert text.index(f"[accounts.{ACCOUNT}.groups.devs]") < text.index(f"[accounts.{B}]")
+
+
+def test_concurrent_writers_on_different_accounts_lose_nothing(ok, store_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    ok("account", "create", "--account-id", B)
+    ok("user", "list")
+    env = {"PYTHONPATH": str(ROOT), "IAMCTL_STORE": str(store_path), "PATH": "/usr/bin:/bin",
+           "XDG_CACHE_HOME": str(store_path.parent / "cache"), "IAMCTL_LOCK_TIMEOUT": "60"}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "iamctl", "--account", (ACCOUNT, B)[i % 2], "user", "create",
+                          f"user{i}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for i in range(16)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stderr.close()
+    assert [code for code, _ in results] == [0] * 16, results
+    accounts = tomllib.loads(store_path.read_text())["accounts"]
+    assert sorted(accounts[ACCOUNT]["users"]) == sorted(f"user{i}" for i in range(0, 16, 2))
+    assert sorted(accounts[B]["users"]) == sorted(f"user{i}" for i in range(1, 16, 2))
+    assert split(store_path.read_bytes()) is not None
+    for account in (ACCOUNT, B):  # the caches agree with the file
+        names = [u["UserName"] for u in ok("--account", account, "user", "list", "--output", "json").json()["Users"]]
+        assert sorted(names) == sorted(accounts[account]["users"])
