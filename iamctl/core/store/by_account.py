@@ -76,7 +76,7 @@ def build_index(store: Store, data: bytes) -> dict:
     try:
         rest_text = b"".join(data[s:e] for s, e in pieces.rest).decode("utf-8")
         rest = tomllib.loads(rest_text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {"whole": True}  # the whole-file reader says where, in the file's own lines
     if "accounts" in rest:  # dotted keys or an inline table reach into the accounts
         return {"whole": True}
@@ -192,7 +192,7 @@ class AccountFile:
             raise StoreError(f"{self.store.path} changed while it was read; run the command again.", "StoreChanged")
         try:
             parsed = tomllib.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             self.store.parse_whole(_read_all(self.fd))  # names the line in the file (and raises)
             parsed = {}
         accounts = parsed.get("accounts")
