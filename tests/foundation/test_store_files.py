@@ -232,3 +232,22 @@ def test_the_lock_timeout_holds_in_a_thread_too(ok, store_path, monkeypatch):
     holder.wait()
     holder.stdout.close()
     assert [getattr(e, "code", None) for e in errors] == ["LockTimeout"]
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_write_copies_the_untouched_part_of_the_file(tmp_path, monkeypatch, kernel_copy):
+    """files.replace writes bytes and ranges of the old file (a write of one account of a
+    large store), in the kernel where it can, else through memory."""
+    from iamctl.core.store import files
+
+    old = tmp_path / "old"
+    old.write_bytes(b"0123456789" * 100_000)
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    fd = os.open(old, os.O_RDONLY)
+    try:
+        files.replace(tmp_path / "new.toml", [b"x", (fd, 5, 500_000), b"y"], None)
+    finally:
+        os.close(fd)
+    assert (tmp_path / "new.toml").read_bytes() == b"x" + old.read_bytes()[5:500_005] + b"y"
+    assert stat.S_IMODE((tmp_path / "new.toml").stat().st_mode) == 0o600

@@ -225,6 +225,8 @@ def _copy(piece: Copy, dst: int) -> None:
     src, offset, length = piece
     end = offset + length
     try:
+        if not hasattr(os, "copy_file_range"):  # not Linux
+            raise OSError(errno.ENOSYS, "no copy_file_range")
         while offset < end:
             done = os.copy_file_range(src, dst, end - offset, offset)
             if done == 0:
