@@ -1,6 +1,7 @@
 """Write a quota-size iamctl store, fast, by generating the TOML text directly.
 
     python bench/make_store.py --users 5000 --groups 300 --policies 1500 --out /tmp/big.toml
+    python bench/make_store.py --accounts 20 --users 4500 --out /tmp/org.toml
 
 Users ``user1``…``userN`` each carry two tags and an inline policy and sit in a few of
 the groups ``group1``…; customer managed policies ``policy1``… are attached to users and
@@ -43,53 +44,57 @@ def ml(text: str) -> str:
     return "'''\n" + text + "\n'''"
 
 
-def policy_arn(n: int) -> str:
-    return f"arn:aws:iam::{ACCOUNT}:policy/policy{n}"
+def account_ids(count: int) -> list[str]:
+    """123456789012 (the one account of a 1-account store), then 100000000001, ..."""
+    return [ACCOUNT] + [f"{100000000000 + n:012d}" for n in range(1, count)]
 
 
-def generate(users: int, groups: int, policies: int, seed: int = 1) -> str:
+def policy_arn(n: int, account: str = ACCOUNT) -> str:
+    return f"arn:aws:iam::{account}:policy/policy{n}"
+
+
+def generate(users: int, groups: int, policies: int, seed: int = 1, accounts: int = 1) -> str:
     rng = random.Random(seed)
-    out: list[str] = [
-        TOP_COMMENT,
-        "schema = 1",
-        f'default_account = "{ACCOUNT}"',
-        "",
-        f"[accounts.{ACCOUNT}]",
-        f'created = "{CREATED}"',
-        'alias = "bench-corp"',
-        "",
-    ]
+    out: list[str] = [TOP_COMMENT, "schema = 1", f'default_account = "{ACCOUNT}"', ""]
+    for index, account in enumerate(account_ids(accounts)):
+        out += _account(account, index, users, groups, policies, rng)
+    return "\n".join(out)
+
+
+def _account(account: str, index: int, users: int, groups: int, policies: int, rng: random.Random) -> list[str]:
+    alias = "bench-corp" if index == 0 else f"bench-corp-{index}"
+    out = [f"[accounts.{account}]", f'created = "{CREATED}"', f'alias = "{alias}"', ""]
     for n in range(1, users + 1):
         member_of = sorted(rng.sample(range(1, groups + 1), min(3, groups))) if groups else []
         attached = sorted(rng.sample(range(1, policies + 1), min(2, policies))) if policies else []
         if n == 1:
             out.append(USER_COMMENT)
-        out.append(f"[accounts.{ACCOUNT}.users.user{n}]")
+        out.append(f"[accounts.{account}.users.user{n}]")
         out.append(f'id = "{unique_id("AIDA", rng)}"')
         out.append(f'created = "{CREATED}"')
         out.append(f'path = "/division{n % 10}/"')
         if member_of:
             out.append("groups = [" + ", ".join(f'"group{g}"' for g in member_of) + "]")
         if attached:
-            out.append("attached = [" + ", ".join(f'"{policy_arn(p)}"' for p in attached) + "]")
+            out.append("attached = [" + ", ".join(f'"{policy_arn(p, account)}"' for p in attached) + "]")
         out.append("")
-        out.append(f"[accounts.{ACCOUNT}.users.user{n}.tags]")
+        out.append(f"[accounts.{account}.users.user{n}.tags]")
         out.append(f'team = "team{n % 37}"')
         out.append(f'cost-center = "cc{n % 101}"')
         out.append("")
-        out.append(f"[accounts.{ACCOUNT}.users.user{n}.inline]")
+        out.append(f"[accounts.{account}.users.user{n}.inline]")
         out.append(f"Home = {ml(document('s3:GetObject', f'arn:aws:s3:::home/user{n}/*'))}")
         out.append("")
     for n in range(1, groups + 1):
-        out.append(f"[accounts.{ACCOUNT}.groups.group{n}]")
+        out.append(f"[accounts.{account}.groups.group{n}]")
         out.append(f'id = "{unique_id("AGPA", rng)}"')
         out.append(f'created = "{CREATED}"')
         out.append('path = "/"')
         if policies:
-            out.append(f'attached = ["{policy_arn(rng.randint(1, policies))}"]')
+            out.append(f'attached = ["{policy_arn(rng.randint(1, policies), account)}"]')
         out.append("")
     for n in range(1, policies + 1):
-        out.append(f"[accounts.{ACCOUNT}.policies.policy{n}]")
+        out.append(f"[accounts.{account}.policies.policy{n}]")
         out.append(f'id = "{unique_id("ANPA", rng)}"')
         out.append(f'created = "{CREATED}"')
         out.append(f'updated = "{CREATED}"')
@@ -98,11 +103,11 @@ def generate(users: int, groups: int, policies: int, seed: int = 1) -> str:
         out.append('default_version = "v1"')
         out.append("next_version = 2")
         out.append("")
-        out.append(f"[accounts.{ACCOUNT}.policies.policy{n}.versions.v1]")
-        out.append(f"document = {ml(document('dynamodb:GetItem', f'arn:aws:dynamodb:*:{ACCOUNT}:table/t{n}'))}")
+        out.append(f"[accounts.{account}.policies.policy{n}.versions.v1]")
+        out.append(f"document = {ml(document('dynamodb:GetItem', f'arn:aws:dynamodb:*:{account}:table/t{n}'))}")
         out.append(f'created = "{CREATED}"')
         out.append("")
-    return "\n".join(out)
+    return out
 
 
 def write(path: Path, text: str) -> None:
@@ -114,14 +119,17 @@ def write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def verify(path: Path, users: int, groups: int, policies: int) -> None:
+def verify(path: Path, users: int, groups: int, policies: int, accounts: int = 1) -> None:
     from iamctl.core.store import Store
 
     data = Store(path).read()
-    account = data.accounts[ACCOUNT]
-    counts = (len(account.users), len(account.groups), len(account.policies))
-    if counts != (users, groups, policies):
-        raise SystemExit(f"{path}: loaded {counts}, expected {(users, groups, policies)}")
+    if len(data.accounts) != accounts:
+        raise SystemExit(f"{path}: {len(data.accounts)} accounts, expected {accounts}")
+    for account_id in (ACCOUNT, account_ids(accounts)[-1]):
+        account = data.accounts[account_id]
+        counts = (len(account.users), len(account.groups), len(account.policies))
+        if counts != (users, groups, policies):
+            raise SystemExit(f"{path}: loaded {counts} in {account_id}, expected {(users, groups, policies)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--groups", type=int, default=300)
     parser.add_argument("--policies", type=int, default=1500)
+    parser.add_argument("--accounts", type=int, default=1,
+                        help="Accounts, each with the sizes above: 123456789012, then 100000000001, ...")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--force", action="store_true", help="Overwrite an existing file.")
@@ -136,13 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists() and not args.force:
         parser.error(f"{args.out} exists (use --force to overwrite)")
     started = time.perf_counter()
-    text = generate(args.users, args.groups, args.policies, args.seed)
+    text = generate(args.users, args.groups, args.policies, args.seed, args.accounts)
     write(args.out, text)
     generated = time.perf_counter() - started
-    verify(args.out, args.users, args.groups, args.policies)
+    verify(args.out, args.users, args.groups, args.policies, args.accounts)
     size = args.out.stat().st_size
     print(
-        f"wrote {args.out}: {args.users} users, {args.groups} groups, {args.policies} policies, "
+        f"wrote {args.out}: {args.accounts} account(s), each {args.users} users, {args.groups} groups, "
+        f"{args.policies} policies, "
         f"{size / 1e6:.1f} MB in {generated:.2f} s; loads with Store.read()",
         file=sys.stderr,
     )

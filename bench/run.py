@@ -8,7 +8,10 @@ run (from ``resource.getrusage(RUSAGE_CHILDREN)`` via ``wait4``). Reads are meas
 warm (the parsed-store cache under $XDG_CACHE_HOME is valid, the normal case) and cold
 (cache removed first). After the writes, the hand-written comments must still be in the
 file. Targets: on the small store every command within 5x ``python -c pass``; on the
-quota-size store reads < 0.3 s and writes < 0.6 s.
+quota-size store reads < 0.3 s and writes < 0.6 s. Then (unless --no-org; alone with
+--org-only) a store of 20 accounts at 4,500 users each beside a 1-account store of the same
+per-account size (issue 10 §3): warm ``user get`` and ``user tag`` and the peak memory of
+``user get`` within 1.5x, a cold read of one account within 3x of a warm one.
 
 Two reference rows: ``python -c pass``, and the least a Typer CLI costs
 (bench/typer_floor.py: one command that prints a line). Small-store rows show their
@@ -141,14 +144,93 @@ def bench_store(label: str, path: Path, env: dict[str, str], runs: int, n_groups
     return rows
 
 
+ORG_WARM_FACTOR = 1.5  # issue 10 §3: warm user get / user tag, 20 accounts vs 1, and peak memory of user get
+ORG_COLD_FACTOR = 3.0  # a cold read of one account vs a warm one
+
+
+def bench_org(tmpdir: Path, base: dict[str, str], runs: int, accounts: int, users: int, groups: int,
+              policies: int) -> int:
+    """A store of *accounts* accounts beside a 1-account store of the same per-account
+    size, the same commands on both, interleaved; print the rows and the ratios."""
+    stores = {}
+    for label, count in (("1 account", 1), (f"{accounts} accounts", accounts)):
+        path = tmpdir / f"org{count}.toml"
+        started = time.perf_counter()
+        # In a process of its own: a child's peak RSS counts its parent's memory at the fork,
+        # so this process must never hold a 70 MB text.
+        subprocess.run([sys.executable, "-c", "import sys, make_store; make_store.write("
+                        f"__import__('pathlib').Path(sys.argv[1]), make_store.generate({users}, {groups}, {policies}, "
+                        f"accounts={count}))", str(path)], env={**base, "PYTHONPATH": str(ROOT / "bench")}, check=True)
+        env = {**base, "IAMCTL_STORE": str(path), "XDG_CACHE_HOME": str(tmpdir / f"cache-org{count}"),
+               # the last account: the one the file holds furthest from its start
+               "IAMCTL_ACCOUNT": make_store.account_ids(count)[-1]}
+        stores[label] = (path, env, time.perf_counter() - started)
+    cases = []
+    for label, (_, env, _) in stores.items():
+        cache = Path(env["XDG_CACHE_HOME"])
+
+        def drop(cache: Path = cache) -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        def case(command: str, argv, before=None, label=label, env=env) -> dict:
+            return {"store": label, "command": command, "argv": argv, "env": env, "before": before}
+
+        cases += [
+            case("user get", lambda i: iamctl("user", "get", "user2")),
+            case("user tag", lambda i: iamctl("user", "tag", "user3", f"round=r{i}")),
+            # last in the round: the next round's first command finds the caches rebuilt
+            case("user get (cold cache)", lambda i: iamctl("user", "get", "user2"), before=drop),
+        ]
+        subprocess.run(iamctl("user", "list"), env=env, check=True, capture_output=True)  # warm the caches
+    measure_interleaved(cases, base, runs)
+    print(f"\n{accounts} accounts beside 1, {users} users, {groups} groups, {policies} policies per account "
+          f"(the last account of each store); {runs} runs each")
+    for label, (path, _, gen) in stores.items():
+        print(f"  {label}: {path.stat().st_size / 1e6:.1f} MB, generated in {gen:.1f} s")
+    header = f"{'store':<14} {'command':<24} {'wall':>8} {'CPU':>8} {'peak RSS':>9}"
+    print(header)
+    print("-" * len(header))
+    for c in cases:
+        print(f"{c['store']:<14} {c['command']:<24} {c['wall'] * 1000:>5.0f} ms {c['cpu'] * 1000:>5.0f} ms "
+              f"{c['rss'] / 1024:>6.0f} MB")
+    one, many = list(stores)
+    got = {(c["store"], c["command"]): c for c in cases}
+    checks = [
+        ("warm user get, wall", got[many, "user get"]["wall"] / got[one, "user get"]["wall"], ORG_WARM_FACTOR),
+        ("warm user tag, wall", got[many, "user tag"]["wall"] / got[one, "user tag"]["wall"], ORG_WARM_FACTOR),
+        ("user get, peak RSS", got[many, "user get"]["rss"] / got[one, "user get"]["rss"], ORG_WARM_FACTOR),
+        (f"cold / warm user get, {accounts} accounts",
+         got[many, "user get (cold cache)"]["wall"] / got[many, "user get"]["wall"], ORG_COLD_FACTOR),
+        ("cold user get, 20 vs 1 account",
+         got[many, "user get (cold cache)"]["wall"] / got[one, "user get (cold cache)"]["wall"], None),
+    ]
+    misses = 0
+    for what, ratio, limit in checks:
+        verdict = "" if limit is None else ("PASS" if ratio <= limit else "MISS")
+        misses += verdict == "MISS"
+        print(f"  {what:<40} {ratio:5.2f}x" + (f"  target <= {limit}x {verdict}" if limit else ""))
+    return misses
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--groups", type=int, default=300)
     parser.add_argument("--policies", type=int, default=1500)
+    parser.add_argument("--org-accounts", type=int, default=20, help="accounts of the many-account store")
+    parser.add_argument("--org-users", type=int, default=4500, help="users per account there")
+    parser.add_argument("--org-only", action="store_true", help="only the many-account comparison")
+    parser.add_argument("--no-org", action="store_true", help="skip the many-account comparison")
     args = parser.parse_args(argv)
-    runs = min(args.runs, 7)  # user 3 joins one group per run: stay under 10 groups per user
+    runs = min(args.runs, 7)
+    if args.org_only:
+        compile_sources()
+        with tempfile.TemporaryDirectory(prefix="iamctl-bench-") as tmp:
+            base = {**os.environ, "PYTHONPATH": str(ROOT), "IAMCTL_OUTPUT": "json"}
+            base.pop("IAMCTL_STORE", None)
+            misses = bench_org(Path(tmp), base, runs, args.org_accounts, args.org_users, args.groups, args.policies)
+        return 1 if misses else 0  # user 3 joins one group per run: stay under 10 groups per user
     if any(name.startswith("__editable__") for name in sys.modules):
         print("note: this Python has an editable install, which slows every start (python -c pass "
               "too); for numbers users will see, run with the Python of a plain `pip install .`")
@@ -186,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
             system_baseline = system["wall"]
         rows += bench_store(f"{args.users} users", big, big_env, runs, n_groups=args.groups)
         size = big.stat().st_size
+        big.unlink()
+        org_misses = 0 if args.no_org else bench_org(tmpdir, base, runs, args.org_accounts, args.org_users,
+                                                     args.groups, args.policies)
 
     load = os.getloadavg()[0]
     print(f"load average {load:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less so)")
@@ -222,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['store']:<12} {row['command']:<26} {row['wall'] * 1000:>5.0f} ms {row['cpu'] * 1000:>5.0f} ms "
               f"{row['rss'] / 1024:>6.0f} MB"
               f"  {target} {verdict}")
-    return 1 if misses else 0
+    return 1 if misses or org_misses else 0
 
 
 if __name__ == "__main__":

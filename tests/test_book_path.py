@@ -94,6 +94,14 @@ def test_store_path_prints_the_store_in_use(cli, store_path, tmp_path, monkeypat
     assert cli("store", "path").out == f"{default}\n"
 
 
+def test_store_path_names_the_file_a_symlinked_store_writes(cli, account, store_path, tmp_path) -> None:
+    link = tmp_path / "dotfiles" / "iam.toml"
+    link.parent.mkdir()
+    link.symlink_to(store_path)
+    shape = cli("--store", str(link), "store", "path", "--output", "json").json()
+    assert shape["Path"] == str(link) and shape["LockedFile"] == str(store_path)
+
+
 # ---------------------------------------------------------------- init over an existing store
 
 

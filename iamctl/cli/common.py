@@ -18,7 +18,7 @@ from iamctl.core.model import Account, StoreData
 def store():
     from iamctl.core.store import Store
 
-    return Store(current().store_path())
+    return Store(current().store_path(), warn=current().info)
 
 
 def read() -> StoreData:

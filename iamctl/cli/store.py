@@ -37,7 +37,8 @@ def check() -> None:
 @app.command("path")
 def path() -> None:
     """Print the path of the store in use (from --store, IAMCTL_STORE, or the default),
-    whether or not it exists yet; with --output json, where it came from and its lock file.
+    whether or not it exists yet; with --output json, where it came from and the file writes
+    lock and replace (a symbolic link's target: the lock is taken on the store file itself).
 
     Example: git add "$(iamctl store path)"
     """
@@ -54,7 +55,7 @@ def path() -> None:
             "Path": str(target.path),
             "Source": source,
             "Exists": target.path.exists(),
-            "LockFile": str(getattr(target, "lock_path", "")) or None,
+            "LockedFile": str(target.file),
         }
     )
 

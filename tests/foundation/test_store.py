@@ -87,11 +87,13 @@ def test_comment_survives_renaming_the_commented_user(ok, store_path):
     assert GROUP_NOTE in text
 
 
-def test_store_mode_is_0600_after_writes(ok, store_path):
+def test_a_new_store_is_0600_and_a_write_keeps_the_mode_it_was_given(ok, store_path):
     assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
-    store_path.chmod(0o644)
+    ok("user", "create", "bob")
+    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+    store_path.chmod(0o660)  # shared with a group on purpose (issue 11: it used to become 0600)
     ok("user", "create", "alice")
-    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store_path.stat().st_mode) == 0o660
     # no temporary files left behind
     assert sorted(p.name for p in store_path.parent.iterdir() if p.name.startswith(".")) == []
 
@@ -184,7 +186,7 @@ def test_lock_timeout_is_exit_4(cli, account, store_path, monkeypatch):
     import os
 
     monkeypatch.setenv("IAMCTL_LOCK_TIMEOUT", "0.2")
-    fd = os.open(str(store_path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(store_path, os.O_RDONLY)  # the lock is a flock on the store file itself
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         fails(cli("user", "create", "alice"), 4,

@@ -54,12 +54,22 @@ operations = st.one_of(
     st.tuples(st.just("new_version"), names, resources),
     st.tuples(st.just("comment"), st.integers(min_value=0, max_value=50)),
     st.tuples(st.just("new_account"), st.integers(min_value=10**11, max_value=10**12 - 1)),
+    # a change to another account: the store writes that account's region alone
+    st.tuples(st.just("elsewhere"), st.sampled_from(["create_user", "tag_user", "delete_user"]), names),
 )
 
 
 def apply(data, op: tuple) -> None:
     account = data.accounts[ACCOUNT]
     kind, *args = op
+    if kind == "elsewhere":
+        others = [a for a in data.accounts if a != ACCOUNT]
+        if not others:
+            return
+        account = data.accounts[others[-1]]
+        kind, *args = args
+        if kind == "tag_user":
+            args = [args[0], "k", "v"]
     if kind == "create_user":
         users.create(account, args[0])
     elif kind == "delete_user":
@@ -140,6 +150,8 @@ def test_file_always_holds_the_data(ops):
             try:
                 with store.transaction() as data:
                     apply(data, op)
+                    for _ in data.accounts.values():  # read the accounts apply did not use, to compare them
+                        pass
                     held = to_raw(data)
             except IamError:
                 continue  # refused: nothing written

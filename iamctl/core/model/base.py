@@ -11,6 +11,7 @@ import dataclasses
 import sys
 import types
 import typing
+from collections.abc import Callable
 from functools import cache, cached_property
 from typing import Any, TypeVar
 
@@ -106,13 +107,20 @@ def _plan(cls: type) -> tuple[_FieldPlan, ...]:
     return tuple(_FieldPlan(cls, f) for f in dataclasses.fields(cls))
 
 
-def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy: bool = False) -> T:
+# Called when data from the cache cannot be built into an entity: (class, path of the
+# entity's table in the store) → the entity built from the store file itself.
+Recover = Callable[[type, tuple[str, ...]], Any]
+
+
+def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy: bool = False,
+             recover: Recover | None = None, path: tuple[str, ...] = ()) -> T:
     """dict → dataclass *cls*; raise StoreError naming *where* on a wrong or missing value.
 
     *key* is the entity's key in its collection table; a field marked ``from_key`` (the
     name of a user, the ID of an account) takes it, so the file never says it twice.
     With *lazy* (data already checked, e.g. from the cache), collections of entities are
-    converted one entity at a time, when first used.
+    converted one entity at a time, when first used; an entity that cannot be built is
+    asked of *recover* with its *path* in the store's tables.
     """
     if not isinstance(raw, dict):
         raise StoreError(f"{where} must be a table, not {_kind(raw)}.", "CorruptStore")
@@ -127,7 +135,7 @@ def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy
             value = raw[plan.key]
             here = f"{where}.{plan.key}"
             if lazy and plan.blocks:
-                kwargs[plan.attr] = _lazy_collection(plan.type, value, here)
+                kwargs[plan.attr] = _lazy_collection(plan.type, value, (*path, plan.key), recover)
             else:
                 kwargs[plan.attr] = _convert(plan.type, value, here)
         elif plan.required:
@@ -140,12 +148,22 @@ def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy
     return cls(**kwargs)
 
 
-def _lazy_collection(tp: Any, value: Any, where: str) -> EntityMap:
+def _lazy_collection(tp: Any, value: Any, path: tuple[str, ...], recover: Recover | None) -> EntityMap:
     _, item = typing.get_args(tp)
-    return EntityMap(value, lambda k, v: build_trusted(item, v, k))
+    if recover is None:
+        return EntityMap(value, lambda k, v: build_trusted(item, v, k))
+
+    def convert(k: str, v: Any) -> Any:
+        try:
+            return build_trusted(item, v, k, path=(*path, k), recover=recover)
+        except Exception:  # the cache was damaged in a way its checksum did not show
+            return recover(item, (*path, k))
+
+    return EntityMap(value, convert)
 
 
-def build_trusted(cls: type[T], raw: dict[str, Any], key: str | None = None) -> T:
+def build_trusted(cls: type[T], raw: dict[str, Any], key: str | None = None, *,
+                  path: tuple[str, ...] = (), recover: Recover | None = None) -> T:
     """Build *cls* from data that already passed from_raw's checks (the cache holds only
     such data), without checking again: the fast path of every read.
 
@@ -158,7 +176,7 @@ def build_trusted(cls: type[T], raw: dict[str, Any], key: str | None = None) -> 
         elif plan.key in raw:
             value = raw[plan.key]
             if plan.blocks:
-                kwargs[plan.attr] = _lazy_collection(plan.type, value, "")
+                kwargs[plan.attr] = _lazy_collection(plan.type, value, (*path, plan.key), recover)
             else:
                 kwargs[plan.attr] = _copy_trusted(plan.type, value)
     return cls(**kwargs)

@@ -379,10 +379,13 @@ def changed_blocks(
             if old_coll is new_coll:
                 continue
             for key, sub in new_coll.items():
-                walk(old_coll.get(key), sub, (*bpath, coll, key))
-            for key, sub in old_coll.items():
-                if key not in new_coll:
-                    walk(sub, None, (*bpath, coll, key))
+                before = old_coll.get(key)
+                if before is not sub:  # thousands of untouched entities: skip them without a call
+                    walk(before, sub, (*bpath, coll, key))
+            if len(old_coll) > len(new_coll) or any(key not in new_coll for key in old_coll):
+                for key, sub in old_coll.items():
+                    if key not in new_coll:
+                        walk(sub, None, (*bpath, coll, key))
 
     walk(old_raw, new_raw, ())
     return old_c, new_c, changed, removed
@@ -414,7 +417,9 @@ class SpanFinder:
         text = self.text
         needle = f"\n[{toml_text.dotted(bpath)}]\n"
         at = text.find(needle)
-        if at < 0 or text.find(needle, at + 1) >= 0:
+        if at < 0 and text.startswith(needle[1:]):  # the text's first line (an account's region)
+            at = -1
+        elif at < 0 or text.find(needle, at + 1) >= 0:
             return None
         line = at + 1
         start = line
@@ -527,10 +532,17 @@ class _InsertPoints:
         return keys, positions.get(path[-1], -1)
 
     def _after_sibling(self, path: Path, keys: list[str], index: int) -> int | None:
+        nested = bool(_child_collections(path, self.finder.patterns))
         for i in range(index - 1, -1, -1):
             sibling = (*path[:-1], keys[i])
             if sibling in self._placed:  # new as well: the same place, after it
                 return self._placed[sibling]
+            if nested:  # after all of the sibling's tables (an account's users ...), not just its own
+                ends = [s.end for p, s in self.finder.all().items()
+                        if p[: len(sibling)] == sibling and p not in self.removed]
+                if ends:
+                    return max(ends)
+                continue
             span = self.finder.span(sibling)
             if span is not None and sibling not in self.removed:
                 return span.end

@@ -28,6 +28,25 @@ def check_references(raw: dict[str, Any], where: str) -> None:
     _check_credentials(accounts, where)
 
 
+def check_account_references(account_id: str, account: dict[str, Any], where: str) -> None:
+    """check_references for one account: what a store read account by account checks when
+    it parses or writes that account."""
+    _check_account(account_id, account, where)
+    _check_roles(account_id, account, where)
+    _check_credentials({account_id: account}, where)
+
+
+def check_store_references(raw: dict[str, Any], accounts: Any, where: str) -> None:
+    """check_references for what spans accounts (default account, billing); *accounts*
+    need only answer ``in`` and iterate over their IDs (the accounts' tables need not be read)."""
+    for account_id in accounts:
+        check_account_id(account_id, where)
+    default = raw.get("default_account")
+    if default is not None and default not in accounts:
+        raise _broken(where, f"default_account {default} is not an account in the store.")
+    _check_billing(raw, accounts, where)
+
+
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
     return {
         f"arn:aws:iam::{account_id}:policy{p.get('path', '/')}{name}" for name, p in account.get("policies", {}).items()
@@ -251,13 +270,17 @@ _TIME_FIELDS = {
 ACCESS_KEY_STATUSES = ("Active", "Inactive")
 
 
+def check_account_id(account_id: str, where: str) -> None:
+    if not (len(account_id) == 12 and account_id.isascii() and account_id.isdigit()):
+        raise _broken(where, f"account ID {account_id!r} is not 12 digits.")
+
+
 def check_values(raw: dict[str, Any], where: str) -> None:
     """12-digit account IDs, ISO 8601 times, access key statuses, Base32 MFA seeds and
     secret hashes iamctl can check at its own cost; StoreError naming the entity."""
     for account_id, account in raw.get("accounts", {}).items():
         acct = f"account {account_id}"
-        if not (len(account_id) == 12 and account_id.isascii() and account_id.isdigit()):
-            raise _broken(where, f"account ID {account_id!r} is not 12 digits.")
+        check_account_id(account_id, where)
         _times(account, "account", acct, where)
         _check_holder(account.get("root") or {}, f"the root user ({acct})", where)
         for name, user in account.get("users", {}).items():

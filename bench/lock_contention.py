@@ -1,0 +1,172 @@
+"""Many writers on one near-quota store: do all writes succeed, and how long is the lock held?
+
+    python bench/lock_contention.py [--writers 50] [--writes 20] [--users 4950]
+
+Each writer is a thread that runs ``iamctl user tag`` *writes* times, one process per
+write, as a script would (writer N tags its own user, so every write changes the file).
+Each process times how long it waited for the lock and how long it held it, in wall and in CPU time (the store's
+``files.locked`` wrapped by this script, see ``--one``). Printed: how many writes
+succeeded, the median and worst latency of a whole command, and the median, 95th
+percentile and worst lock wait and hold. Targets (issue 11 §6): every write succeeds under
+the default lock timeout (10 s), and the lock is held at most 120 ms per write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+HOLD_TARGET = 0.120
+
+
+def one(results: str, argv: list[str]) -> int:
+    """Run one iamctl command in this process, timing the store's lock; append
+    "wait hold exit cpu write" to *results* (one short O_APPEND write, so lines never interleave)."""
+    from iamctl.core.store import files
+
+    timing: list[float] = []
+    original = files.locked
+
+    @contextlib.contextmanager
+    def timed(*args, **kwargs):
+        asked = time.perf_counter()
+        with original(*args, **kwargs) as fd:
+            got, cpu = time.perf_counter(), time.process_time()
+            timing.append(got - asked)
+            try:
+                yield fd
+            finally:
+                timing.append(time.perf_counter() - got)
+                timing.append(time.process_time() - cpu)
+
+    replace = files.replace
+    writing: list[float] = []
+
+    def timed_replace(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return replace(*args, **kwargs)
+        finally:
+            writing.append(time.perf_counter() - started)
+
+    files.locked = timed
+    files.replace = timed_replace
+    from iamctl.cli.main import run
+
+    code = run(argv)
+    wait, hold, cpu = timing if len(timing) == 3 else (float("nan"),) * 3
+    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, f"{wait:.6f} {hold:.6f} {code} {cpu:.6f} {sum(writing):.6f}\n".encode())
+    finally:
+        os.close(fd)
+    return code
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writers", type=int, default=50)
+    parser.add_argument("--writes", type=int, default=20)
+    parser.add_argument("--users", type=int, default=4950)
+    parser.add_argument("--groups", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=1500)
+    parser.add_argument("--one", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--results", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        return one(args.results, args.one)
+
+    import make_store
+
+    with tempfile.TemporaryDirectory(prefix="iamctl-lock-") as tmp:
+        tmpdir = Path(tmp)
+        store = tmpdir / "store.toml"
+        make_store.write(store, make_store.generate(args.users, args.groups, args.policies))
+        results = tmpdir / "results.txt"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "IAMCTL_STORE": str(store),
+               "XDG_CACHE_HOME": str(tmpdir / "cache")}
+        for var in ("IAMCTL_LOCK_TIMEOUT", "IAMCTL_ACCOUNT", "IAMCTL_OUTPUT"):
+            env.pop(var, None)
+        subprocess.run([sys.executable, "-m", "iamctl", "user", "list"], env=env, check=True, capture_output=True)
+        latencies: list[float] = []
+        failures: list[str] = []
+        guard = threading.Lock()
+
+        def writer(w: int) -> None:
+            for i in range(args.writes):
+                started = time.perf_counter()
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--results", str(results), "--one",
+                     "user", "tag", f"user{w + 1}", f"bench=w{w}-{i}"],
+                    env=env, capture_output=True, text=True,
+                )
+                elapsed = time.perf_counter() - started
+                with guard:
+                    latencies.append(elapsed)
+                    if proc.returncode != 0:
+                        failures.append(proc.stderr.strip())
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(args.writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        total = time.perf_counter() - started
+        rows = [line.split() for line in results.read_text().splitlines()]
+        users = tomllib.loads(store.read_text())["accounts"][make_store.ACCOUNT]["users"]
+        last_kept = all(users[f"user{w + 1}"]["tags"]["bench"] == f"w{w}-{args.writes - 1}"
+                        for w in range(args.writers))
+        size = store.stat().st_size
+        shutil.rmtree(tmpdir / "cache", ignore_errors=True)
+
+    waits = [float(r[0]) for r in rows if r[2] == "0"]
+    holds = [float(r[1]) for r in rows if r[2] == "0"]
+    cpus = [float(r[3]) for r in rows if r[2] == "0"]
+    writes = [float(r[4]) for r in rows if r[2] == "0"]
+    n = args.writers * args.writes
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; store {size / 1e6:.1f} MB, "
+          f"{args.users} users; {args.writers} writers x {args.writes} writes = {n}, in {total:.0f} s")
+    print(f"succeeded: {n - len(failures)} of {n}; every writer's last tag in the file: {last_kept}")
+    for message in sorted(set(failures))[:5]:
+        print(f"  failure: {message}")
+    print(f"command latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+          f"worst {max(latencies) * 1000:.0f} ms")
+    if holds:
+        print(f"lock wait:       median {statistics.median(waits) * 1000:.0f} ms, "
+              f"p95 {percentile(waits, 0.95) * 1000:.0f} ms, worst {max(waits) * 1000:.0f} ms")
+        print(f"lock held:       median {statistics.median(holds) * 1000:.0f} ms, "
+              f"p95 {percentile(holds, 0.95) * 1000:.0f} ms, worst {max(holds) * 1000:.0f} ms "
+              f"(target <= {HOLD_TARGET * 1000:.0f} ms per write)")
+        print(f"CPU while held:  median {statistics.median(cpus) * 1000:.0f} ms, "
+              f"p95 {percentile(cpus, 0.95) * 1000:.0f} ms, worst {max(cpus) * 1000:.0f} ms "
+              "(the held time less waiting for a CPU: what the machine's load adds)")
+        print(f"writing the file: median {statistics.median(writes) * 1000:.0f} ms, "
+              f"p95 {percentile(writes, 0.95) * 1000:.0f} ms, worst {max(writes) * 1000:.0f} ms "
+              "(temp file, fsync, rename, fsync of the directory: part of the held time)")
+    ok = not failures and last_kept and holds and max(holds) <= HOLD_TARGET
+    print("PASS" if ok else "MISS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
