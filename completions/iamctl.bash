@@ -17,7 +17,9 @@ _iamctl() {
 _iamctl_words() {
     local words=""
     case "$1" in
-        "") words="account billing group init key policy role simulate user whoami" ;;
+        "") words="access account billing group init key policy role simulate user whoami" ;;
+        "access") words="who-can" ;;
+        "access who-can") words="--resource --resource-policy --resource-account --context --at --store --account --output --query --no-color" ;;
         "account") words="alias authorization-details create credential-report delete get idp list password-policy root signin-url status summary use" ;;
         "account alias") words="delete get set" ;;
         "account alias delete") words="--store --account --output --query --no-color" ;;

@@ -26,6 +26,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "simulate": ("iamctl.cli.simulate", "May this principal do this action on this resource, and why?"),
     "billing": ("iamctl.cli.billing", "Consolidated billing: organization, invitations, usage, invoice, SCPs."),
     "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
+    "access": ("iamctl.cli.access", "Who can, what can, what changed, escalation paths, the account as a graph."),
 }
 
 HELP = """AWS IAM on your own machine.
