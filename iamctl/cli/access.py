@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from iamctl.cli.common import emit, info, read, read_document
-from iamctl.core.errors import ExitStatus
+from iamctl.cli.common import emit, info, read, read_account, read_document
+from iamctl.core.errors import ExitStatus, UsageError
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -80,6 +80,53 @@ def who_can(
     emit({"Results": results}, readable)
     if not results:
         info(f"iamctl: nobody in the store may perform {', '.join(actions)} on {resource}.")
+        raise typer.Exit(ExitStatus.NO)
+
+
+PRINCIPAL_HELP = ("A user (NAME, user/NAME or its ARN), an access key ID, a role (role/NAME, its ARN, or an "
+                  "assumed-role ARN: a session of the role) or an account's root ARN.")
+
+
+@app.command("can")
+def can(
+    principal: str = typer.Argument(..., metavar="PRINCIPAL", help=PRINCIPAL_HELP),
+    service: str = typer.Option(None, "--service", metavar="PREFIX", help="Only this service's actions (s3, iam ...)."),
+    resource: str = typer.Option(None, "--resource", metavar="ARN",
+                                 help="Only what is allowed on this resource (default: every resource pattern the "
+                                      "policies name)."),
+    context: list[str] = CONTEXT,
+    at: str = AT,
+) -> None:
+    """What can this principal really do? Its allowed actions, grouped by service.
+
+    Every catalogued action an Allow statement of the principal's policies names is decided
+    on each resource pattern the policies name, after identity policies, groups, permissions
+    boundary, SCPs and session policy, by the evaluator simulate uses. Each allowed action
+    is listed with its resource patterns, the condition keys it rests on, and the Deny
+    statements that cut into it (Except). --output json prints one policy document that
+    grants the same. Exit 0 when something is allowed, 1 when nothing is.
+
+    Example: iamctl access can alice --service s3
+    """
+    from iamctl.core.access import effective as ef
+    from iamctl.core.access.subjects import resolve
+    from iamctl.core.policy import catalogue
+    from iamctl.core.simulate import parse_context
+
+    if service and not catalogue.is_known_service(service):
+        raise UsageError(f"No service {service!r} in the action catalogue (a prefix such as s3, iam, ec2).")
+    now = _now(at)
+    data, account = read_account()
+    who = resolve(data, account, principal, now)
+    grants = ef.effective(data, who, service=service, resource=resource, context=parse_context(context))
+    rows = [{"Service": g.service, "Action": g.action, "Decision": g.decision, "Resources": ", ".join(g.resources),
+             "Conditions": ", ".join(g.condition_keys),
+             "Except": "; ".join(", ".join(r) + (" (conditional)" if c else "") for r, c in g.excepted)}
+            for g in grants]
+    emit(ef.as_policy(grants), {"Actions": rows})
+    if not grants:
+        info(f"iamctl: {who.arn} may perform no action" + (f" of {service}" if service else "")
+             + (f" on {resource}" if resource else "") + ".")
         raise typer.Exit(ExitStatus.NO)
 
 
