@@ -130,5 +130,57 @@ def can(
         raise typer.Exit(ExitStatus.NO)
 
 
+def short(arn: str) -> str:
+    """user/alice for arn:aws:iam::123456789012:user/alice (the account shows in JSON)."""
+    return arn.split(":", 5)[5] if arn.startswith("arn:") else arn
+
+
+@app.command("paths")
+def paths(
+    principal: str = typer.Argument(None, metavar="[PRINCIPAL]",
+                                    help=PRINCIPAL_HELP + " Default: every principal that is not admin."),
+    to: str = typer.Option("admin", "--to", metavar="admin|ARN",
+                           help="Where the paths lead: admin (allowed * on *), or a user's or role's ARN."),
+    at: str = AT,
+) -> None:
+    """Can anyone climb from here to admin? Privilege-escalation paths, shortest first.
+
+    Edges mean "can become or act as": assuming a role (trust and identity side both
+    allow); passing a role to a service that runs code with it (iam:PassRole with
+    ec2:RunInstances and an instance profile, lambda:CreateFunction, cloudformation:CreateStack,
+    codebuild, sagemaker, glue, ecs, autoscaling); running commands on an instance (ssm);
+    rewriting a role's trust (iam:UpdateAssumeRolePolicy); taking over a user's credentials
+    (iam:CreateAccessKey, CreateLoginProfile, UpdateLoginProfile); raising one's own
+    permissions (AttachUserPolicy, PutUserPolicy, group policies, AddUserToGroup to an admin
+    group, CreatePolicyVersion / SetDefaultPolicyVersion on an attached policy, own-role
+    policies); changing the policies of a role one can assume. Each step cites the
+    statements that allow it. Admin means allowed * on *. Exit 1 when a path exists, 0 when
+    none does.
+
+    Example: iamctl access paths alice --output json
+    """
+    from iamctl.core.access import paths as pa
+    from iamctl.core.access.subjects import resolve
+    from iamctl.core.errors import no_such_entity
+
+    now = _now(at)
+    data, account = read_account()
+    target = None if to == "admin" else to
+    source = resolve(data, account, principal, now).arn if principal else None
+    graph = pa.build(data, now)
+    if target is not None and target not in graph.nodes:
+        raise no_such_entity(f"--to {target} is not a user or role of the store (give its ARN, or admin).")
+    found = pa.shortest_paths(graph, source, target) if source else pa.all_paths(graph, target)
+    readable_rows = []
+    for path in found:
+        route = short(path.source) + "".join(f" -[{s.kind}]-> {short(s.target)}" for s in path.steps)
+        readable_rows.append({"Principal": short(path.source), "Target": short(path.target),
+                              "Length": len(path.steps), "Path": route or "(already there)"})
+    emit({"Paths": [pa.path_shape(p) for p in found]}, {"Paths": readable_rows})
+    if found:
+        raise typer.Exit(ExitStatus.NO)
+    info(f"iamctl: no path to {to}" + (f" from {source}" if source else "") + ".")
+
+
 def register(parent: typer.Typer, name: str, help: str) -> None:
     parent.add_typer(app, name=name, help=help)
