@@ -37,6 +37,7 @@ from datetime import datetime
 
 from iamctl.core import principals, sts
 from iamctl.core.access import decide as d
+from iamctl.core.access.quick import may_be_allowed, named_actions
 from iamctl.core.access.subjects import Who, everyone
 from iamctl.core.model import Account, StoreData
 from iamctl.core.policy.evaluate import MatchedStatement
@@ -107,8 +108,7 @@ class _Asker:
     def __init__(self, data: StoreData, who: Who) -> None:
         self.data = data
         self.who = who
-        allows = [s for p in who.caller.policies.identity for s in p.statements if s.effect == "Allow"]
-        self.names = {a for a in INTERESTING if any(s.action_matcher.matches(a.lower()) for s in allows)}
+        self.names = named_actions(who, INTERESTING)
 
     def may(self, action: str) -> bool:
         return action in self.names
@@ -133,10 +133,7 @@ def _allows(answers: Iterable[d.Answer]) -> tuple[MatchedStatement, ...]:
 
 def is_admin(data: StoreData, who: Who) -> bool:
     """Allowed ``*`` on ``*`` in the principal's own account, unconditionally."""
-    if who.kind != "Root" and not any(
-        s.effect == "Allow" and s.action_matcher.matches("*")
-        for p in who.caller.policies.identity for s in p.statements
-    ):
+    if not may_be_allowed(who, "*", "*"):
         return False
     return d.decide(data, who.caller, "*", "*").decision == d.ALLOWED
 
@@ -164,10 +161,13 @@ def build(data: StoreData, now: datetime, *, accounts: Iterable[str] | None = No
 # ---------------------------------------------------------------- edges
 
 
-def _trust_candidates(data: StoreData, account: Account, role_arn: str, graph: Graph) -> list[str]:
-    """Principals the trust policy could let in: named ones, or all of a named account."""
+def _trust_candidates(data: StoreData, role_arn: str, graph: Graph, assumers: dict[str, list[str]]) -> list[str]:
+    """Principals the trust policy could let in. One it names (or "*" in the role's own
+    account) needs nothing more; one let in through its account also needs its own
+    policies to allow sts:AssumeRole, so only those that name it are asked."""
     role = d.find_role(data, role_arn)
     trust = d.trust_policy(role) if role is not None else None
+    home = role_arn.split(":")[4]
     named: set[str] = set()
     accounts: set[str] = set()
     everybody = False
@@ -184,15 +184,26 @@ def _trust_candidates(data: StoreData, account: Account, role_arn: str, graph: G
                 accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
             else:
                 named.add(ident)
-    return [arn for arn, who in graph.nodes.items()
-            if arn != role_arn and (everybody or arn in named or who.account.id in accounts)]
+    found = {arn for arn in named if arn in graph.nodes}
+    if everybody:
+        found.update(arn for arn, who in graph.nodes.items() if who.account.id == home)
+        found.update(arn for arns in assumers.values() for arn in arns)
+    for account_id in accounts:
+        found.update(assumers.get(account_id, ()))
+    found.discard(role_arn)
+    return sorted(found)
 
 
 def _assume_edges(data: StoreData, graph: Graph, askers: dict[str, _Asker]) -> None:
+    # account -> principals whose own policies might allow sts:AssumeRole
+    assumers: dict[str, list[str]] = {}
+    for arn, asker in askers.items():
+        if asker.may("sts:AssumeRole"):
+            assumers.setdefault(asker.who.account.id, []).append(arn)
     for arn, who in graph.nodes.items():
         if who.kind != "Role":
             continue
-        for source in _trust_candidates(data, who.account, arn, graph):
+        for source in _trust_candidates(data, arn, graph, assumers):
             if source in graph.admins:
                 continue
             answer = d.decide(data, graph.nodes[source].caller, "sts:AssumeRole", arn)

@@ -8,8 +8,8 @@ session it finds recorded — so an unrecorded session is asked about the same w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from iamctl.core import principals, sts
@@ -23,14 +23,22 @@ SESSION_NAME = "iamctl-access"
 
 @dataclass
 class Who:
-    """A principal of the store: how it is named in answers, and its caller."""
+    """A principal of the store: how it is named in answers, and its caller (built on
+    first use: gathering and parsing its policies is most of what a question costs)."""
 
     arn: str  # the user's, role's or root's ARN (a role stands for its sessions)
     kind: str  # "User" | "Role" | "Root"
     account: Account
-    caller: sts.Caller
+    make: Callable[[], sts.Caller] = field(repr=False)
     user: User | None = None
     role: Role | None = None
+    _caller: sts.Caller | None = field(default=None, repr=False)
+
+    @property
+    def caller(self) -> sts.Caller:
+        if self._caller is None:
+            self._caller = self.make()
+        return self._caller
 
 
 def role_caller(data: StoreData, account: Account, role: Role, now: datetime,
@@ -43,16 +51,16 @@ def role_caller(data: StoreData, account: Account, role: Role, now: datetime,
 
 def user_who(data: StoreData, account: Account, user: User, now: datetime) -> Who:
     arn = user.arn(account.id)
-    return Who(arn, "User", account, sts.resolve_caller(data, arn, account, now), user=user)
+    return Who(arn, "User", account, lambda: sts.resolve_caller(data, arn, account, now), user=user)
 
 
 def role_who(data: StoreData, account: Account, role: Role, now: datetime) -> Who:
-    return Who(role.arn(account.id), "Role", account, role_caller(data, account, role, now), role=role)
+    return Who(role.arn(account.id), "Role", account, lambda: role_caller(data, account, role, now), role=role)
 
 
 def root_who(data: StoreData, account: Account, now: datetime) -> Who:
     arn = root_arn(account.id)
-    return Who(arn, "Root", account, sts.resolve_caller(data, arn, account, now))
+    return Who(arn, "Root", account, lambda: sts.resolve_caller(data, arn, account, now))
 
 
 def everyone(data: StoreData, now: datetime, *, accounts: Iterable[str] | None = None,
@@ -84,7 +92,7 @@ def resolve(data: StoreData, account: Account, ref: str, now: datetime) -> Who:
     caller = sts.resolve_caller(data, ref.removeprefix("user/"), account, now)
     kind = "Root" if caller.principal.type == "Root" else "User"
     arn = caller.user.arn(caller.account.id) if caller.user is not None else caller.principal.arn
-    return Who(arn, kind, caller.account, caller, user=caller.user)
+    return Who(arn, kind, caller.account, lambda: caller, user=caller.user, _caller=caller)
 
 
 def _role_ref(data: StoreData, account: Account, ref: str) -> tuple[Account, Role] | None:
@@ -103,3 +111,33 @@ def _role_ref(data: StoreData, account: Account, ref: str) -> tuple[Account, Rol
     if role is None:
         raise no_such_entity(f"The role with name {name} cannot be found.")
     return owner, role
+
+
+# ---------------------------------------------------------------- a cheap first look
+
+
+def identity_documents(who: Who) -> list[str] | None:
+    """The texts of the identity policies that apply to *who* — the user's inline and
+    attached ones and its groups', or the role's — without parsing them (None for a root
+    user, which needs no policy). Mirrors principals.policy_set_for_user/_for_role; used
+    only to skip principals whose policies cannot name an action at all."""
+    from iamctl.core.service import policies
+
+    account = who.account
+    entity = who.user if who.user is not None else who.role
+    if entity is None:
+        return None
+    texts = list(entity.inline.values())
+    arns = list(entity.attached)
+    if who.user is not None:
+        for name in who.user.groups:
+            group = account.groups.get(name)
+            if group is not None:
+                texts += group.inline.values()
+                arns += group.attached
+    for arn in arns:
+        ref = policies.lookup(account, arn)
+        if ref is None:
+            return None  # let the evaluator's path report it
+        texts.append(ref.document)
+    return texts

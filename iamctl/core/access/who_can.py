@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from iamctl.core.access import decide as d
+from iamctl.core.access.quick import may_be_allowed
 from iamctl.core.access.subjects import Who, everyone
 from iamctl.core.errors import UsageError
 from iamctl.core.model import StoreData
@@ -53,7 +54,11 @@ def who_can(
     people = list(principals) if principals is not None else list(everyone(data, now))
     results = []
     for action in expanded:
+        # Without a resource-based policy (or trust policy) only identity policies grant.
+        identity_only = resource_policy is None and not (d.is_assume(action) and d.find_role(data, resource))
         for who in people:
+            if identity_only and not may_be_allowed(who, action, resource):
+                continue
             answer = d.decide(data, who.caller, action, resource, resource_policy=resource_policy,
                               resource_account=resource_account, context=context)
             if answer.grants:
