@@ -18,8 +18,9 @@ _iamctl_words() {
     local words=""
     case "$1" in
         "") words="access account billing group init key policy role simulate user whoami" ;;
-        "access") words="can paths who-can" ;;
+        "access") words="can diff paths who-can" ;;
         "access can") words="--service --resource --context --at --store --account --output --query --no-color" ;;
+        "access diff") words="--git --accept --at --store --account --output --query --no-color" ;;
         "access paths") words="--to --at --store --account --output --query --no-color" ;;
         "access who-can") words="--resource --resource-policy --resource-account --context --at --store --account --output --query --no-color" ;;
         "account") words="alias authorization-details create credential-report delete get idp list password-policy root signin-url status summary use" ;;

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli.common import emit, info, read, read_account, read_document
+from iamctl.cli.env import current
 from iamctl.core.errors import ExitStatus, UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -180,6 +181,62 @@ def paths(
     if found:
         raise typer.Exit(ExitStatus.NO)
     info(f"iamctl: no path to {to}" + (f" from {source}" if source else "") + ".")
+
+
+@app.command("diff")
+def diff(
+    old: str = typer.Argument(None, metavar="[OLD]", help="The store file before the change."),
+    new: str = typer.Argument(None, metavar="[NEW]", help="The store file after it (default: the store)."),
+    git: str = typer.Option(None, "--git", metavar="REV",
+                            help="Compare the store file at this git revision (git show REV:path) with the working "
+                                 "copy."),
+    accept: str = typer.Option(None, "--accept", metavar="FILE",
+                               help="Expected grants: JSON list of {Principal, Action, Resource} globs (diff's own "
+                                    "JSON output works too)."),
+    at: str = AT,
+) -> None:
+    """What does this change grant? Effective access gained and lost between two stores.
+
+    Per principal (users and roles, every account): the actions and resource patterns
+    newly allowed (gained) or no longer allowed (lost), principals that appeared or
+    disappeared, and changes in who may assume each role. Only principals whose inputs
+    changed are re-evaluated. OLD NEW are two store files; --git REV compares the store
+    (--store) as committed at REV with the working copy. Exit 1 when anything is gained
+    that --accept does not list, 0 otherwise: a CI gate for "this change grants no new
+    access".
+
+    Example: iamctl access diff --git origin/main --accept expected-grants.json
+    """
+    from pathlib import Path
+
+    from iamctl.core.access import diff as df
+    from iamctl.core.access.revisions import store_at
+    from iamctl.core.store import Store
+
+    if git is not None and old is not None:
+        raise UsageError("Give OLD NEW or --git REV, not both.")
+    if git is None and (old is None or new is None):
+        raise UsageError("Give two store files (OLD NEW), or --git REV to compare with a git revision.")
+    now = _now(at)
+    expected = df.load_accepted(read_document(accept), accept) if accept else []
+    if git is not None:
+        after = read()
+        before = store_at(current().store_path(), git)
+    else:
+        before, after = Store(Path(old)).read(), Store(Path(new)).read()
+    changes = df.accept(df.diff(before, after, now), expected)
+    counts = {kind: sum(c.change == kind for c in changes) for kind in (df.GAINED, df.LOST, df.APPEARED,
+                                                                        df.DISAPPEARED)}
+    summary = {k.capitalize(): v for k, v in counts.items()}
+    summary["Unaccepted"] = len(df.gains(changes))
+    rows = [{"Change": ("+ " if c.change in (df.GAINED, df.APPEARED) else "- ") + c.change, "Principal": c.principal,
+             "Action": c.action, "Resource": c.resource, "Conditions": ", ".join(c.conditions),
+             **({"Accepted": "yes" if c.accepted else ""} if expected else {})} for c in changes]
+    emit({"Changes": [c.shape() for c in changes], "Summary": summary}, {"Changes": rows})
+    if df.gains(changes):
+        unlisted = " that --accept does not list" if expected else ""
+        info(f"iamctl: {summary['Unaccepted']} grant(s) gained{unlisted}.")
+        raise typer.Exit(ExitStatus.NO)
 
 
 def register(parent: typer.Typer, name: str, help: str) -> None:
