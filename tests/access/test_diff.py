@@ -34,11 +34,19 @@ def test_nothing_changed_is_no_change():
 def test_gained_and_lost_grants_of_a_changed_user():
     old = _base()
     new = copy.deepcopy(old)
-    users.put_policy(new.accounts[A], "alice", "inline", doc(allow("s3:GetObject", "*")))
+    users.put_policy(new.accounts[A], "alice", "inline", doc(allow("s3:GetObject", "arn:aws:s3:::other/*")))
     assert _rows(df.diff(old, new, NOW)) == {
-        ("gained", "alice", "s3:GetObject", "*"),
+        ("gained", "alice", "s3:GetObject", "arn:aws:s3:::other/*"),
         ("lost", "alice", "s3:GetObject", "arn:aws:s3:::reports/*"),
     }
+
+
+def test_a_widened_pattern_is_a_gain_not_also_a_loss():
+    old = _base()
+    new = copy.deepcopy(old)
+    users.put_policy(new.accounts[A], "alice", "inline", doc(allow("s3:GetObject", "*")))
+    assert _rows(df.diff(old, new, NOW)) == {("gained", "alice", "s3:GetObject", "*")}
+    assert _rows(df.diff(new, old, NOW)) == {("lost", "alice", "s3:GetObject", "*")}
 
 
 def test_a_group_policy_reaches_its_members_and_a_new_version_its_holders():

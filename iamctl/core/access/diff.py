@@ -1,8 +1,8 @@
 """What does this change grant? Effective access gained and lost between two stores.
 
 Per principal (users and roles, all accounts): the (action, resource pattern) grants that
-``access can`` lists (effective.py) in the new store and not in the old one are gained,
-the reverse lost; a principal only in one store appeared or disappeared (its grants
+``access can`` lists (effective.py) in the new store and that no grant of the old one
+covers are gained, the reverse lost; a principal only in one store appeared or disappeared (its grants
 gained or lost with it). Who may assume each role is compared too, with the role's trust
 policy as the resource policy (as ``role assume`` decides it).
 
@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from iamctl.core.access import decide as d
-from iamctl.core.access.effective import effective
+from iamctl.core.access.effective import covers, effective
 from iamctl.core.access.quick import may_be_allowed
 from iamctl.core.access.subjects import Who, everyone, identity_documents
 from iamctl.core.model import StoreData
@@ -86,8 +86,29 @@ def fingerprint(data: StoreData, who: Who, org_cache: dict[str, tuple]) -> tuple
     )
 
 
-def _grants(data: StoreData, who: Who) -> set[tuple[str, str, str, tuple[str, ...]]]:
+Entry = tuple[str, str, str, tuple[str, ...]]  # (action, resource pattern, decision, condition keys)
+
+
+def _grants(data: StoreData, who: Who) -> set[Entry]:
     return {(g.action, r, g.decision, tuple(g.condition_keys)) for g in effective(data, who) for r in g.resources}
+
+
+def _covered(entry: Entry, by: Entry) -> bool:
+    """Does grant *by* allow everything *entry* does? Same action, a pattern that covers,
+    no condition *entry* lacks, and not merely conditional where *entry* is allowed."""
+    action, resource, decision, keys = entry
+    b_action, b_resource, b_decision, b_keys = by
+    return (action == b_action and covers(b_resource, resource) and set(b_keys) <= set(keys)
+            and (b_decision == d.ALLOWED or decision == d.CONDITIONAL))
+
+
+def _not_covered(entries: set[Entry], others: set[Entry]) -> list[Entry]:
+    """*entries* that no entry of *others* covers: a pattern widened from b/* to * is one
+    gain (the *), not also a loss of b/*."""
+    by_action: dict[str, list[Entry]] = {}
+    for other in others:
+        by_action.setdefault(other[0], []).append(other)
+    return sorted(e for e in entries if not any(_covered(e, o) for o in by_action.get(e[0], ())))
 
 
 # ---------------------------------------------------------------- who may assume
@@ -171,8 +192,8 @@ def diff(old: StoreData, new: StoreData, now: datetime) -> list[Change]:
             changes.append(Change(DISAPPEARED, arn))
         was = _grants(old, before) if before is not None else set()
         now_has = _grants(new, after) if after is not None else set()
-        changes += [Change(GAINED, arn, *g) for g in sorted(now_has - was)]
-        changes += [Change(LOST, arn, *g) for g in sorted(was - now_has)]
+        changes += [Change(GAINED, arn, *g) for g in _not_covered(now_has - was, was)]
+        changes += [Change(LOST, arn, *g) for g in _not_covered(was - now_has, now_has)]
     changes += _assume_changes(old, new, old_people, new_people, changed)
     return changes
 
