@@ -18,9 +18,10 @@ _iamctl_words() {
     local words=""
     case "$1" in
         "") words="access account billing group init key policy role simulate user whoami" ;;
-        "access") words="can diff paths who-can" ;;
+        "access") words="can diff graph paths who-can" ;;
         "access can") words="--service --resource --context --at --store --account --output --query --no-color" ;;
         "access diff") words="--git --accept --at --store --account --output --query --no-color" ;;
+        "access graph") words="--format --all --at --store --account --output --query --no-color" ;;
         "access paths") words="--to --at --store --account --output --query --no-color" ;;
         "access who-can") words="--resource --resource-policy --resource-account --context --at --store --account --output --query --no-color" ;;
         "account") words="alias authorization-details create credential-report delete get idp list password-policy root signin-url status summary use" ;;
@@ -82,10 +83,11 @@ _iamctl_words() {
         "billing invoice") words="--month --format --prices --at --store --account --output --query --no-color" ;;
         "billing leave") words="--at --store --account --output --query --no-color" ;;
         "billing move") words="--to --from --store --account --output --query --no-color" ;;
-        "billing org") words="create delete get roots" ;;
+        "billing org") words="create delete get graph roots" ;;
         "billing org create") words="--feature-set --at --store --account --output --query --no-color" ;;
         "billing org delete") words="--at --store --account --output --query --no-color" ;;
         "billing org get") words="--store --account --output --query --no-color" ;;
+        "billing org graph") words="--format --store --account --output --query --no-color" ;;
         "billing org roots") words="--store --account --output --query --no-color" ;;
         "billing ou") words="create delete get list rename" ;;
         "billing ou create") words="--parent --store --account --output --query --no-color" ;;

@@ -239,5 +239,41 @@ def diff(
         raise typer.Exit(ExitStatus.NO)
 
 
+FORMAT = typer.Option("mermaid", "--format", metavar="mermaid|dot",
+                      help="Mermaid (renders in pull requests on the common code hosts) or Graphviz DOT.")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("mermaid", "dot"):
+        raise UsageError(f"--format takes mermaid or dot, not {fmt!r}.")
+
+
+@app.command("graph")
+def graph(
+    fmt: str = FORMAT,
+    all_accounts: bool = typer.Option(False, "--all", help="Every account of the store (default: the account "
+                                                           "chosen with --account, or the default one)."),
+    at: str = AT,
+) -> None:
+    """The account as a picture: users, groups, policies, roles and who may assume them.
+
+    Users -> groups -> policies (managed by name, inline ones marked), roles with the
+    principals (as role assume decides) and AWS services that may assume them, instance
+    profiles -> their role, other accounts a trust policy names, and privilege-escalation
+    edges (access paths) in red. The order is stable, so a picture diffs cleanly in review.
+    Printed as Mermaid (a flowchart) or Graphviz DOT, whatever --output says.
+
+    Example: iamctl access graph --format dot | dot -Tsvg > account.svg
+    """
+    from iamctl.cli.common import emit_file
+    from iamctl.core.access import graph as gr
+
+    _check_format(fmt)
+    now = _now(at)
+    data, account = read_account()
+    ids = sorted(data.accounts) if all_accounts else [account.id]
+    emit_file(gr.render(gr.account_picture(data, ids, now), fmt, "iamctl"))
+
+
 def register(parent: typer.Typer, name: str, help: str) -> None:
     parent.add_typer(app, name=name, help=help)

@@ -15,7 +15,6 @@ users are not compared (they may do everything in their account but what SCPs de
 from __future__ import annotations
 
 import fnmatch
-import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from iamctl.core.access import decide as d
 from iamctl.core.access.effective import covers, effective
-from iamctl.core.access.quick import may_be_allowed
+from iamctl.core.access.quick import may_be_allowed, trusted_principals
 from iamctl.core.access.subjects import Who, everyone, identity_documents
 from iamctl.core.model import StoreData
 
@@ -114,39 +113,11 @@ def _not_covered(entries: set[Entry], others: set[Entry]) -> list[Entry]:
 # ---------------------------------------------------------------- who may assume
 
 
-@functools.lru_cache(maxsize=8192)
-def _trusted(text: str) -> tuple[frozenset[str], frozenset[str], bool]:
-    """(ARNs named, accounts named, anyone) in a trust policy's Allow statements."""
-    named: set[str] = set()
-    accounts: set[str] = set()
-    anyone = False
-    try:
-        statements = json.loads(text)["Statement"]
-        for st in statements if isinstance(statements, list) else [statements]:
-            if st.get("Effect") != "Allow":
-                continue
-            principal = st.get("Principal")
-            if principal == "*" or "NotPrincipal" in st:
-                anyone = True
-                continue
-            aws = principal.get("AWS", []) if isinstance(principal, dict) else []
-            for ident in [aws] if isinstance(aws, str) else aws:
-                if ident == "*":
-                    anyone = True
-                elif ident.endswith(":root") or ident.isdigit():
-                    accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
-                else:
-                    named.add(ident)
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-        anyone = True
-    return frozenset(named), frozenset(accounts), anyone
-
-
 def _may_assume(data: StoreData, who: Who, role_who: Who) -> bool:
     role = role_who.role
     if role is None or who.arn == role_who.arn:
         return False
-    named, accounts, anyone = _trusted(role.trust)
+    named, accounts, anyone = trusted_principals(role.trust)
     if who.arn not in named and not anyone and who.account.id not in accounts:
         return False
     if who.arn not in named and not (anyone and who.account.id == role_who.account.id) \

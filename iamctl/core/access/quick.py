@@ -83,3 +83,32 @@ def named_actions(who: Who, actions: Iterable[str]) -> set[str]:
     if texts is None:
         return set(actions)
     return {a for a in actions if any(allows(t, a.lower()) for t in texts)}
+
+
+@functools.lru_cache(maxsize=8192)
+def trusted_principals(text: str) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(ARNs named, account IDs named, anyone) in a trust policy's Allow statements;
+    "anyone" also when the JSON cannot be read or uses NotPrincipal."""
+    named: set[str] = set()
+    accounts: set[str] = set()
+    anyone = False
+    try:
+        statements = json.loads(text)["Statement"]
+        for st in statements if isinstance(statements, list) else [statements]:
+            if st.get("Effect") != "Allow":
+                continue
+            principal = st.get("Principal")
+            if principal == "*" or "NotPrincipal" in st:
+                anyone = True
+                continue
+            aws = principal.get("AWS", []) if isinstance(principal, dict) else []
+            for ident in _listed(aws):
+                if ident == "*":
+                    anyone = True
+                elif ident.endswith(":root") or ident.isdigit():
+                    accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
+                else:
+                    named.add(ident)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        anyone = True
+    return frozenset(named), frozenset(accounts), anyone
