@@ -248,3 +248,17 @@ def test_cli_no_path_is_exit_0(cli, escalating):
 def test_cli_unknown_target_is_one_line(cli, escalating):
     result = cli("access", "paths", "--to", "arn:aws:iam::123456789012:user/ghost")
     assert result.code == 3 and "NoSuchEntity" in result.err and len(result.err.splitlines()) == 1
+
+
+def test_admin_means_every_action_not_power_user_or_a_bounded_star():
+    from iamctl.core.access.subjects import resolve
+
+    data = store()
+    a = data.accounts[A]
+    _admin_user(a, "admin")
+    users.create(a, "power")
+    users.attach_policy(a, "power", "arn:aws:iam::aws:policy/PowerUserAccess")
+    user_with(a, "star-but-no-iam", allow("*"), {"Effect": "Deny", "Action": "iam:*", "Resource": "*"})
+    admins = {name for name in ("admin", "power", "star-but-no-iam")
+              if pa.is_admin(data, resolve(data, a, name, NOW))}
+    assert admins == {"admin"}

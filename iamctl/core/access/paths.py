@@ -23,7 +23,8 @@ statements that allow it — the catalogue PMapper (nccgroup/PMapper) implements
 - modify-role: iam:AttachRolePolicy / PutRolePolicy on a role one can assume (make it admin,
   then assume it).
 
-"Admin" means allowed ``*`` on ``*``. Roles stand for their sessions; account root users are
+"Admin" means allowed ``*`` on ``*`` (see ``is_admin``: PowerUserAccess, which allows
+"*" through NotAction, is not admin). Roles stand for their sessions; account root users are
 admins of their accounts and are not sources. Service actions are asked on resource "*",
 as PMapper asks them.
 """
@@ -131,11 +132,28 @@ def _allows(answers: Iterable[d.Answer]) -> tuple[MatchedStatement, ...]:
     return tuple(m for a in answers for m in a.matched if m.effect == "Allow")
 
 
+# Asked besides "*": an Allow of "*" through NotAction (PowerUserAccess allows "*" except
+# iam:*, organizations:* and account:*), or a Deny, boundary or SCP naming a service, lets
+# the literal action "*" through while real actions are refused.
+ADMIN_PROBES = ("iam:AttachUserPolicy", "iam:PutRolePolicy", "iam:CreateAccessKey", "organizations:LeaveOrganization",
+                "sts:AssumeRole", "ec2:RunInstances", "s3:PutBucketPolicy", "kms:Decrypt")
+
+
 def is_admin(data: StoreData, who: Who) -> bool:
-    """Allowed ``*`` on ``*`` in the principal's own account, unconditionally."""
-    if not may_be_allowed(who, "*", "*"):
+    """Allowed ``*`` on ``*`` in the principal's own account, unconditionally: the action
+    "*" by a statement that names it (not through NotAction), and every probe action too."""
+    return may_be_allowed(who, "*", "*") and caller_is_admin(data, who.caller)
+
+
+def caller_is_admin(data: StoreData, caller: sts.Caller) -> bool:
+    answer = d.decide(data, caller, "*", "*")
+    if answer.decision != d.ALLOWED:
         return False
-    return d.decide(data, who.caller, "*", "*").decision == d.ALLOWED
+    if caller.principal.type != "Root":
+        statements = [d.statement_of(caller.policies, m) for m in answer.matched if m.effect == "Allow"]
+        if not any(s is not None and not s.action_matcher.negate for s in statements):
+            return False
+    return all(d.decide(data, caller, probe, "*").decision == d.ALLOWED for probe in ADMIN_PROBES)
 
 
 def build(data: StoreData, now: datetime, *, accounts: Iterable[str] | None = None) -> Graph:
@@ -371,7 +389,7 @@ def _group_is_admin(data: StoreData, graph: Graph, account: Account, name: str) 
     if key not in graph.admin_groups:
         subject = principals.resolve_principal(account, f"group/{name}", data=data)
         caller = sts.Caller(subject.principal, account, subject.policies, subject.context(graph.now, None, None))
-        graph.admin_groups[key] = d.decide(data, caller, "*", "*").decision == d.ALLOWED
+        graph.admin_groups[key] = caller_is_admin(data, caller)
     return graph.admin_groups[key]
 
 
