@@ -176,7 +176,7 @@ def paths(
     for path in found:
         route = short(path.source) + "".join(f" -[{s.kind}]-> {short(s.target)}" for s in path.steps)
         readable_rows.append({"Principal": short(path.source), "Target": short(path.target),
-                              "Length": len(path.steps), "Path": route or "(already there)"})
+                              "Length": len(path.steps), "Path": route if path.steps else "(already there)"})
     emit({"Paths": [pa.path_shape(p) for p in found]}, {"Paths": readable_rows})
     if found:
         raise typer.Exit(ExitStatus.NO)

@@ -240,6 +240,15 @@ def test_cli_paths_exit_1_with_steps_and_statements(cli, escalating):
     assert table.code == 1 and "user/mallory -[self-escalation]-> admin" in table.out
 
 
+def test_an_admin_is_already_there(cli, escalating):
+    assert cli("user", "attach-policy", "reader", "AdministratorAccess").code == 0
+    result = cli("access", "paths", "reader", "--output", "json")
+    assert result.code == 1
+    assert result.json()["Paths"] == [{"Principal": "arn:aws:iam::123456789012:user/reader", "Target": "admin",
+                                       "Length": 0, "Steps": []}]
+    assert "(already there)" in cli("access", "paths", "reader").out
+
+
 def test_cli_no_path_is_exit_0(cli, escalating):
     result = cli("access", "paths", "reader")
     assert result.code == 0 and "no path to admin" in result.err

@@ -408,7 +408,7 @@ def shortest_paths(graph: Graph, source: str, target: str | None = None) -> list
     self-escalation) — or to *target* — shortest first."""
     wanted = {target} if target else graph.admins | {ADMIN}
     if source in wanted and source != ADMIN:
-        return [Path(source, source, [])]
+        return [Path(source, target or ADMIN, [])]  # already there: a path of no steps
     came: dict[str, Step | None] = {source: None}
     queue = deque([source])
     found: list[str] = []
