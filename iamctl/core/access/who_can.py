@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from iamctl.core.access import decide as d
-from iamctl.core.access.quick import may_be_allowed
+from iamctl.core.access.quick import may_be_allowed, trusted_principals
 from iamctl.core.access.subjects import Who, everyone
 from iamctl.core.errors import UsageError
 from iamctl.core.model import StoreData
@@ -54,16 +54,34 @@ def who_can(
     people = list(principals) if principals is not None else list(everyone(data, now))
     results = []
     for action in expanded:
-        # Without a resource-based policy (or trust policy) only identity policies grant.
-        identity_only = resource_policy is None and not (d.is_assume(action) and d.find_role(data, resource))
+        grant_text = resource_policy.text if resource_policy is not None else _trust_text(data, action, resource)
         for who in people:
-            if identity_only and not may_be_allowed(who, action, resource):
+            if not _worth_asking(who, action, resource, grant_text):
                 continue
             answer = d.decide(data, who.caller, action, resource, resource_policy=resource_policy,
                               resource_account=resource_account, context=context)
             if answer.grants:
                 results.append(result_shape(who, action, resource, answer))
     return results
+
+
+def _trust_text(data: StoreData, action: str, resource: str) -> str | None:
+    """The trust policy that stands in as the resource policy, when there is one."""
+    role = d.find_role(data, resource) if d.is_assume(action) else None
+    return role.trust if role is not None else None
+
+
+def _worth_asking(who: Who, action: str, resource: str, grant_text: str | None) -> bool:
+    """False only when the evaluator could not allow: the principal's own policies cannot
+    name the action on the resource, and the resource policy (if any) does not name the
+    principal itself (or its role) or everyone — the only grants that need no identity
+    policy (in the resource's own account)."""
+    if may_be_allowed(who, action, resource):
+        return True
+    if grant_text is None:
+        return False
+    named, _accounts, anyone = trusted_principals(grant_text)
+    return anyone or who.arn in named
 
 
 def result_shape(who: Who, action: str, resource: str, answer: d.Answer) -> dict[str, Any]:
