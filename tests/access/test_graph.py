@@ -64,6 +64,17 @@ def test_mermaid_draws_the_book_picture_and_escalation_in_red():
     assert len(red) == 1 and "stroke:red" in red[0]
 
 
+def test_admins_who_may_assume_a_role_are_drawn():
+    data = _store()
+    users.create(data.accounts[A], "boss")
+    users.attach_policy(data.accounts[A], "boss", "arn:aws:iam::aws:policy/AdministratorAccess")
+    role_with(data, data.accounts[A], "Audit", {"AWS": f"arn:aws:iam::{A}:root"})
+    text = gr.render(gr.account_picture(data, [A], NOW), "mermaid")
+    edges = _edges(text, _labels(text))
+    assert "user boss -.->|\"may assume\"| role Audit" in edges
+    assert "user alice -.->|\"may assume\"| role Audit" not in edges  # her policies do not allow it
+
+
 def test_output_is_deterministic_and_dot_is_equivalent():
     first = gr.render(gr.account_picture(_store(), [A], NOW), "mermaid")
     assert gr.render(gr.account_picture(_store(), [A], NOW), "mermaid") == first

@@ -165,6 +165,15 @@ def account_picture(data: StoreData, account_ids: list[str], now: datetime) -> P
             for other in sorted(accounts - set(account_ids)):
                 picture.edge(picture.node(f"account:{other}", f"account {other}", "account"), arn,
                              "trusted account", "dashed")
+    # paths.build leaves admins' edges out (an admin needs none to escalate); a picture of
+    # who may assume each role shows them too.
+    from iamctl.core.access.diff import assume_pairs
+
+    roles_here = sorted(a for a in graph.nodes if a in shown and graph.nodes[a].kind == "Role")
+    for source, role_arn in sorted(assume_pairs(data, graph.nodes, roles_here, sorted(graph.admins))):
+        if source not in picture.nodes:
+            picture.node(source, _principal_label(source) + f" ({source.split(':')[4]})", _kind_of(source))
+        picture.edge(source, role_arn, "may assume", "dashed")
     for source in sorted(graph.edges):
         for step in graph.edges[source]:
             if step.source not in shown and (step.target == pa.ADMIN or step.target not in shown):
