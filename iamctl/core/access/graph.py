@@ -37,6 +37,7 @@ _DOT_SHAPES = {
 class Picture:
     nodes: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key -> (id, label, kind)
     edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # (from, to, label, style)
+    _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
 
     def node(self, key: str, label: str, kind: str) -> str:
         if key not in self.nodes:
@@ -45,7 +46,8 @@ class Picture:
 
     def edge(self, source: str, target: str, label: str = "", style: str = "solid") -> None:
         entry = (source, target, label, style)
-        if entry not in self.edges:
+        if entry not in self._seen:
+            self._seen.add(entry)
             self.edges.append(entry)
 
 
