@@ -158,3 +158,21 @@ def test_results_are_json_serialisable():
     data = store()
     user_with(data.accounts[A], "alice", allow("s3:GetObject"))
     json.dumps(who_can(data, ["s3:GetObject"], OBJECT, NOW))
+
+
+def test_a_time_window_or_a_source_ip_is_request_context_a_principals_name_is_not():
+    data = store()
+    a = data.accounts[A]
+    later = {"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}
+    user_with(a, "alice", allow("s3:PutObject", "*", Condition=later))
+    user_with(a, "bob", allow("s3:PutObject", "*", Condition={"StringEquals": {"aws:username": "someone-else"}}))
+    results = {r["Principal"].rsplit("/", 1)[-1]: r for r in who_can(data, ["s3:PutObject"], OBJECT, NOW)
+               if r["PrincipalType"] == "User"}
+    assert set(results) == {"alice"}
+    assert results["alice"]["Decision"] == "conditional" and results["alice"]["Conditions"] == ["aws:CurrentTime"]
+    subject = resolve_principal(a, "alice", data=data, now=NOW)
+    given = sim.subject_simulation(subject, NOW, results["alice"]["Context"])
+    assert sim.evaluate_one(given, "s3:PutObject", OBJECT)["EvalDecision"] == "allowed"
+    # A value the question fixes (--context) is not second-guessed.
+    fixed = who_can(data, ["s3:PutObject"], OBJECT, NOW, context={"aws:CurrentTime": ["2024-05-01T12:00:00Z"]})
+    assert "alice" not in {r["Principal"].rsplit("/", 1)[-1] for r in fixed}

@@ -92,22 +92,48 @@ def decide(
     if decision.decision == ALLOWED:
         keys = condition_keys(caller.policies, decision)
         return Answer(ALLOWED, decision.matched, keys, explanation=decision.explanation)
-    if decision.decision == "implicitDeny" and decision.missing_context:
-        found = _with_witnesses(caller, action, resource, account, base, decision)
+    if decision.decision == "implicitDeny":
+        fixed = {k.lower() for k in context or {}}
+        found = _with_witnesses(caller, action, resource, account, base, decision, fixed)
         if found is not None:
             return found
     return Answer(decision.decision, decision.matched, explanation=decision.explanation)
 
 
+# Condition keys that describe who asks (or the resource's account), not how the request is
+# made: no request could carry other values, so an allow that fails on them is no allow.
+_INTRINSIC = ("aws:username", "aws:userid", "aws:principal", "aws:resourceaccount", "aws:sourceidentity",
+              "aws:federatedprovider", "aws:tokenissuetime", "saml:", "sts:roleSessionName".lower())
+
+
+def request_keys(policies: PolicySet, action: str) -> list[str]:
+    """Keys of request context (time, MFA, source IP, tags ...) that Allow statements for
+    *action* test: the ones a different request could carry differently."""
+    low = action.lower()
+    found: dict[str, str] = {}
+    for policy in all_policies(policies):
+        for st in policy.statements:
+            if st.effect != "Allow" or not st.action_matcher.matches(low):
+                continue
+            for cond in st.conditions:
+                key = cond.key.lower()
+                if not key.startswith(_INTRINSIC):
+                    found.setdefault(key, cond.key)
+    return list(found.values())
+
+
 def _with_witnesses(caller: sts.Caller, action: str, resource: str, account: str,
-                    base: dict[str, list[str]], decision: Decision) -> Answer | None:
-    """Ask again with the missing keys set to values their conditions accept."""
+                    base: dict[str, list[str]], decision: Decision, fixed: set[str]) -> Answer | None:
+    """Ask again with request-context keys (missing ones first, then the others Allow
+    statements for the action test) set to values their conditions accept; keys the
+    question itself fixed (*fixed*, lower case: --context, iam:PassedToService) stay."""
     supplied: dict[str, list[str]] = {}
-    for _ in range(_WITNESS_ROUNDS):
+    first = list(decision.missing_context) + request_keys(caller.policies, action)
+    for round_ in range(_WITNESS_ROUNDS):
         added = False
-        for key in decision.missing_context:
-            value = witness(caller.policies, key)
-            if value is None or key in supplied:
+        for key in first if round_ == 0 else decision.missing_context:
+            value = witness(caller.policies, key, action)
+            if value is None or key.lower() in fixed or key.lower() in (k.lower() for k in supplied):
                 continue
             supplied[key] = [value]
             added = True
@@ -159,12 +185,14 @@ def condition_keys(policies: PolicySet, decision: Decision) -> list[str]:
 _VARIABLE = re.compile(r"\$\{")
 
 
-def witness(policies: PolicySet, key: str) -> str | None:
-    """A value for *key* that the first positive condition testing it accepts, or None."""
+def witness(policies: PolicySet, key: str, action: str | None = None) -> str | None:
+    """A value for *key* that the first positive condition testing it (in an Allow
+    statement for *action*, when given) accepts, or None."""
     low = key.lower()
     for policy in all_policies(policies):
         for statement in policy.statements:
-            if statement.effect != "Allow":
+            if statement.effect != "Allow" or (action is not None and not statement.action_matcher.matches(
+                    action.lower())):
                 continue
             for cond in statement.conditions:
                 if cond.key.lower() == low and not cond.negated and cond.family != "null":
