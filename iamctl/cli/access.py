@@ -57,9 +57,10 @@ def who_can(
     store the role's trust policy is the resource policy (and root users are refused, as
     STS refuses them). A principal of another account is listed only when both its own
     policies and the resource policy allow. Decision "allowed" lists the condition keys the
-    allowing statements test; "conditional" means allowed only with context the default
-    request lacks (MFA, a source IP ...), and Context shows values that allow it. Exit 0
-    when someone can, 1 when nobody can.
+    allowing statements test; "conditional" means allowed only with request context the
+    default request lacks or carries differently (MFA, a source IP, a time window ...), and
+    Context shows values that allow it. Exit 0 when someone can (allowed or conditional),
+    1 when nobody can.
 
     Example: iamctl access who-can s3:GetObject --resource arn:aws:s3:::reports/q1.csv --resource-policy bucket.json
     """
