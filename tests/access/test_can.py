@@ -130,3 +130,18 @@ def test_cli_nothing_allowed_is_exit_1(cli, alice):
 def test_cli_bad_principals_are_one_line(cli, alice, argv, code, fragment):
     result = cli(*argv)
     assert result.code == code and fragment in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_recorded_session_is_asked_with_its_session_policy():
+    from iamctl.core import sts
+
+    data = store()
+    a = data.accounts[A]
+    user_with(a, "alice", allow("sts:AssumeRole"))
+    role_with(data, a, "App", {"AWS": f"arn:aws:iam::{A}:user/alice"}, allow(["s3:GetObject", "s3:PutObject"]))
+    caller = sts.resolve_caller(data, "alice", a, NOW)
+    issued = sts.assume_role(data, caller, a, "App", session_name="s1", now=NOW,
+                             policy=doc(allow("s3:GetObject")))
+    grants = _grants(data, issued.session.access_key_id)
+    assert set(grants) == {"s3:GetObject"}  # the session policy narrows the role's
+    assert set(_grants(data, "role/App")) == {"s3:GetObject", "s3:PutObject"}

@@ -90,6 +90,9 @@ def resolve(data: StoreData, account: Account, ref: str, now: datetime) -> Who:
     if ref.startswith("group/") or ":group/" in ref:
         raise UsageError(f"A group is not a principal; name one of its members, not {ref}.")
     caller = sts.resolve_caller(data, ref.removeprefix("user/"), account, now)
+    if caller.role is not None:  # a session's ASIA... key: that session, its policy included
+        return Who(caller.role.arn(caller.account.id), "Role", caller.account, lambda: caller, role=caller.role,
+                   _caller=caller)
     kind = "Root" if caller.principal.type == "Root" else "User"
     arn = caller.user.arn(caller.account.id) if caller.user is not None else caller.principal.arn
     return Who(arn, kind, caller.account, lambda: caller, user=caller.user, _caller=caller)
