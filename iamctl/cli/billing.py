@@ -127,6 +127,28 @@ def org_roots() -> None:
     emit({"Roots": [shapes.root(svc.managed_org(data, account))]})
 
 
+@org_app.command("graph")
+def org_graph(
+    fmt: str = typer.Option("mermaid", "--format", metavar="mermaid|dot", help="Mermaid or Graphviz DOT."),
+) -> None:
+    """The organization as a picture: payer, root, OUs, linked accounts and their SCPs.
+
+    Any member may ask. The order is stable, so a picture diffs cleanly in review.
+
+    Example: iamctl billing org graph --format dot | dot -Tpng > org.png
+    """
+    from iamctl.cli.common import emit_file
+    from iamctl.core.access import graph as gr
+    from iamctl.core.errors import UsageError
+    from iamctl.core.service import billing as svc
+
+    if fmt not in ("mermaid", "dot"):
+        raise UsageError(f"--format takes mermaid or dot, not {fmt!r}.")
+    data, account = read_account()
+    org = svc.describe_organization(data, account)
+    emit_file(gr.render(gr.org_picture(data, org.id), fmt, org.id))
+
+
 @org_app.command("delete")
 def org_delete(at: str = AT) -> None:
     """Delete the organization; only the payer, and only once no member account remains.

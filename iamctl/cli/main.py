@@ -34,6 +34,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "key": ("iamctl.cli.key", "Access keys of IAM users: create, list, rotate, last used."),
     "completion": ("iamctl.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
     "store": ("iamctl.cli.store", "The store file: check it (for CI), print its path."),
+    "access": ("iamctl.cli.access", "Who can, what can, what changed, escalation paths, the account as a graph."),
 }
 
 HELP = """AWS IAM on your own machine.

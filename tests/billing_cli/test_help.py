@@ -8,7 +8,7 @@ import typer
 from iamctl.cli import billing
 
 COMMANDS = [
-    ("org", "create"), ("org", "get"), ("org", "roots"), ("org", "delete"), ("invite",),
+    ("org", "create"), ("org", "get"), ("org", "roots"), ("org", "graph"), ("org", "delete"), ("invite",),
     ("handshake", "list"), ("handshake", "accept"), ("handshake", "decline"), ("handshake", "cancel"),
     ("account", "create"), ("accounts",), ("remove",), ("leave",),
     ("usage", "add"), ("usage", "list"), ("usage", "import"), ("usage", "delete"), ("prices",), ("invoice",),
