@@ -616,9 +616,8 @@ def _cite(layer: _Layer | None) -> str:
 
 def _policy_name(pol: Policy) -> str:
     # A policy that applies through a group says so: "AmazonEC2FullAccess, attached to group
-    # EC2Admin, statement 1". ``via`` is set by core/access (optional attribute of a Policy).
-    via = getattr(pol, "via", None)
-    return f"{pol.id or '(unnamed)'}, {via}," if via else pol.id or "(unnamed)"
+    # EC2Admin, statement 1" (Policy.via, set by core/identity/policies.py).
+    return f"{pol.id or '(unnamed)'}, {pol.via}," if pol.via else pol.id or "(unnamed)"
 
 
 def _cite_denies(layer: _Layer) -> str:
