@@ -92,6 +92,9 @@ def read_document(source: str) -> str:
     if source.lstrip().startswith("{"):
         return source
     path = _document_path(source)
+    if not path.strip():
+        raise UsageError("No file name given: a document is a path, file://PATH, fileb://PATH, inline JSON "
+                         "({...}) or - for stdin.")
     try:
         return Path(path).read_bytes().decode("utf-8")
     except FileNotFoundError:

@@ -113,6 +113,8 @@ def _about(what: str) -> Iterator[None]:
     try:
         yield
     except IamError as exc:
+        if exc.message.startswith(f"{what}:"):
+            raise  # the importer's own checks name the entity already
         exc.message = f"{what}: {exc.message}"
         exc.args = (f"{exc.code}: {exc.message}",)
         raise
@@ -134,6 +136,9 @@ class _Accounts(Mapping[str, Account]):
 
     def __len__(self) -> int:
         return len(set(self.data.accounts) | {self.account.id})
+
+
+_TYPE_WORDS = {str: "a string", int: "an integer", list: "a list", dict: "an object", bool: "true or false"}
 
 
 class _Builder:
@@ -191,13 +196,14 @@ class _Builder:
         if value is None and default is None:
             raise invalid_input(f"{where} has no {key}.")
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-            raise invalid_input(f"{where}: {key} must be a {kind.__name__}, not {value!r}.")
+            raise invalid_input(f"{where}: {key} must be {_TYPE_WORDS[kind]}, not {value!r}.")
         return value
 
     def _name(self, entry: dict[str, Any], key: str, kind: str) -> str:
         value = entry.get(key)
         if not isinstance(value, str) or not value:
-            raise invalid_input(f"{source_of(entry)}: a {kind} has no {key}.")
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise invalid_input(f"{source_of(entry)}: {article} {kind} has no {key}.")
         return value
 
     def _unique_id(self, kind: str, value: Any) -> str:
@@ -471,7 +477,7 @@ class _Builder:
         for profile in self._field(entry, "InstanceProfileList", self._where(entry, "role", role_name), [], list):
             if not isinstance(profile, dict):
                 raise invalid_input(f"{self._where(entry, 'role', role_name)}: an instance profile must be an object.")
-            name = self._name(profile, "InstanceProfileName", "instance profile")
+            name = self._name({**profile, "__source__": source_of(entry)}, "InstanceProfileName", "instance profile")
             where = f"{source_of(entry)}: instance profile {name}"
             path = self._field(profile, "Path", where, "/")
             members = [r.get("RoleName") for r in self._field(profile, "Roles", where, [], list) if isinstance(r, dict)]
