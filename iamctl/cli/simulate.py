@@ -131,7 +131,7 @@ def principal(
     if subject.note:
         info(subject.note)
     policy = None
-    if resource_policy:
+    if resource_policy is not None:
         policy = parsed(read_document(resource_policy), kind="resource",
                         policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
     simulation = sim.subject_simulation(subject, now, overrides, resource_account=resource_account,
@@ -207,7 +207,7 @@ def custom(
     identity = [parsed(read_document(p), kind="identity", policy_id=i, source_type="none")
                 for p, i in zip(policy, ids, strict=True)]
     policies = PolicySet(identity=identity)
-    if boundary:
+    if boundary is not None:
         policies.boundary = parsed(read_document(boundary), kind="boundary", policy_id=_doc_id(boundary, "Boundary"),
                                    source_type="permissions-boundary")
     if scp_levels:
@@ -218,10 +218,10 @@ def custom(
         policies.rcps = [_rcp_level(level, _level_ids(level, n, bool(rcp_level)))
                          for n, level in enumerate(rcp_levels)]
     policies.endpoint = _endpoint(endpoint_policy)
-    if resource_policy:
+    if resource_policy is not None:
         policies.resource = parsed(read_document(resource_policy), kind="resource",
                                    policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
-    if session_policy:
+    if session_policy is not None:
         policies.session = [parsed(read_document(session_policy), kind="session",
                                    policy_id=_doc_id(session_policy, "SessionPolicy"), source_type="session")]
     simulation = sim.Simulation(
@@ -259,7 +259,7 @@ def _rcp_level(files: list[str], ids: list[str]) -> list[Policy]:
 
 def _endpoint(source: str | None) -> Policy | None:
     """The VPC endpoint policy, parsed as AWS reads one (a resource-based policy with Principal)."""
-    if not source:
+    if source is None:
         return None
     from iamctl.core.principals import parsed
 

@@ -211,3 +211,11 @@ expect = "allowed"
     assert "RCP org-only.json at level 1" in outcomes["outsiders meet the RCP"]["EvaluationResults"][0]["Explanation"]
     assert "not both" in outcomes["both ways is a mistake"]["Error"]
     assert result.code == 1
+
+
+@pytest.mark.parametrize("option", ["--endpoint-policy", "--boundary", "--session-policy", "--resource-policy"])
+def test_an_empty_document_option_is_a_usage_error_not_ignored(cli, files, option) -> None:
+    # An empty value is a mistake (an unset shell variable), never "no such policy".
+    result = cli("simulate", "custom", "--policy", files["admin"], "--action", "s3:GetObject", option, "")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("iamctl: InvalidArgument: No file name given") and result.err.count("\n") == 1
