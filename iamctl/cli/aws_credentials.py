@@ -42,7 +42,7 @@ def credentials_file() -> Path:
 
 def find(profile: str | None = None) -> Credentials:
     """The credentials a command acts as when none are given on its command line."""
-    if profile:
+    if profile is not None:
         return _from_profile(profile, required=True)
     env = os.environ
     key_id, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")

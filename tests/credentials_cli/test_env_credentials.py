@@ -89,6 +89,9 @@ def test_refusals(iam, alice_key, creds_file, monkeypatch):
     missing = iam("whoami", "--profile", "nope")
     assert (missing.code, missing.out) == (2, "")
     assert missing.err.startswith("iamctl: ProfileNotFound: The config profile (nope) could not be found")
+    empty = iam("whoami", "--profile", "")  # as botocore: an empty name is a profile not found, not "no profile"
+    assert (empty.code, empty.out) == (2, "")
+    assert empty.err.startswith("iamctl: ProfileNotFound: The config profile () could not be found")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", alice_key["AccessKeyId"])
     partial = iam("whoami")
     assert (partial.code, partial.err) == (
