@@ -122,6 +122,7 @@ def principal(
     _check_stdin_once([resource_policy, endpoint_policy])
     now = _now(at)
     overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
+    _check_account_id(resource_account)
     if principal is None:
         principal = _caller_key(profile, now)
     elif profile:
@@ -202,7 +203,8 @@ def custom(
                        resource_policy, session_policy, endpoint_policy])
     now = _now(at)
     overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
-    who = sim.principal_from_arn(principal) if principal else _default_principal()
+    _check_account_id(resource_account)
+    who = sim.principal_from_arn(principal) if principal is not None else _default_principal()
     ids = _unique_ids(policy)
     identity = [parsed(read_document(p), kind="identity", policy_id=i, source_type="none")
                 for p, i in zip(policy, ids, strict=True)]
@@ -255,6 +257,12 @@ def _level_ids(files: list[str], number: int, leveled: bool) -> list[str]:
 
 def _rcp_level(files: list[str], ids: list[str]) -> list[Policy]:
     return sim.rcp_level([(read_document(f), i) for f, i in zip(files, ids, strict=True)])
+
+
+def _check_account_id(value: str | None) -> None:
+    """--resource-account names an account as AWS does: 12 digits."""
+    if value is not None and not (len(value) == 12 and value.isascii() and value.isdigit()):
+        raise UsageError(f"--resource-account must be a 12-digit account ID, not {value!r}.")
 
 
 def _endpoint(source: str | None) -> Policy | None:

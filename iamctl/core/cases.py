@@ -139,6 +139,9 @@ def _check_types(case: dict[str, Any], where: str) -> None:
     for key in _STRING_KEYS:
         if key in case and not isinstance(case[key], str):
             raise bad(f"{key} must be a string, not {case[key]!r}.")
+    account = case.get("resource_account")
+    if account is not None and not (len(account) == 12 and account.isascii() and account.isdigit()):
+        raise bad(f"resource_account must be a 12-digit account ID, not {account!r}.")
     for key in _FILE_KEYS:
         if key in case and not file_name(case[key]):
             raise bad(f"{key} must be a file name, not {case[key]!r}.")

@@ -219,3 +219,21 @@ def test_an_empty_document_option_is_a_usage_error_not_ignored(cli, files, optio
     result = cli("simulate", "custom", "--policy", files["admin"], "--action", "s3:GetObject", option, "")
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith("iamctl: InvalidArgument: No file name given") and result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("--resource-account", "12"), "InvalidArgument: --resource-account must be a 12-digit account ID, not '12'."),
+    (("--resource-account", ""), "InvalidArgument: --resource-account must be a 12-digit account ID, not ''."),
+    (("--principal", ""), "InvalidArgument: --principal must be an IAM or STS ARN"),
+])
+def test_empty_or_malformed_principal_and_resource_account_are_usage_errors(cli, files, argv, words) -> None:
+    result = cli("simulate", "custom", "--policy", files["admin"], "--action", "s3:GetObject", *argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"iamctl: {words}") and result.err.count("\n") == 1, result.err
+
+
+def test_simulate_principal_checks_resource_account_too(cli, account) -> None:
+    assert cli("user", "create", "alice").code == 0
+    result = cli("simulate", "principal", "alice", "--action", "s3:GetObject", "--resource-account", "abc")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "iamctl: InvalidArgument: --resource-account must be a 12-digit account ID, not 'abc'.\n"

@@ -124,6 +124,7 @@ def test_help_documents_format(cli) -> None:
     ('scp_levels = "p.json"', "scp_levels must be a list of levels"),
     ("rcp_levels = [[2]]", "rcp_levels must be a list of levels"),
     ("principal = 7", "principal must be a string"),
+    ('resource_account = "12"', "resource_account must be a 12-digit account ID, not '12'."),
 ])
 def test_a_wrong_type_in_a_case_is_a_bad_case_file_not_a_traceback(cli, write, line, needle) -> None:
     write("p.json", doc(allow("s3:GetObject")))
