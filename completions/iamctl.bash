@@ -100,7 +100,7 @@ _iamctl_words() {
         "billing rcp enable") words="--store --account --output -o --query --no-color" ;;
         "billing rcp get") words="--store --account --output -o --query --no-color" ;;
         "billing rcp list") words="--target --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
-        "billing rcp targets") words="--store --account --output -o --query --no-color" ;;
+        "billing rcp targets") words="--max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing rcp update") words="--name --document --description --store --account --output -o --query --no-color" ;;
         "billing remove") words="--at --store --account --output -o --query --no-color" ;;
         "billing scp") words="attach create delete detach get list targets update" ;;
@@ -110,7 +110,7 @@ _iamctl_words() {
         "billing scp detach") words="--target --store --account --output -o --query --no-color" ;;
         "billing scp get") words="--store --account --output -o --query --no-color" ;;
         "billing scp list") words="--target --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
-        "billing scp targets") words="--store --account --output -o --query --no-color" ;;
+        "billing scp targets") words="--max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "billing scp update") words="--name --document --description --store --account --output -o --query --no-color" ;;
         "billing usage") words="add import list" ;;
         "billing usage add") words="--service --usage-type --quantity --month --unit --store --account --output -o --query --no-color" ;;
@@ -190,7 +190,7 @@ _iamctl_words() {
         "user detach-policy") words="--store --account --output -o --query --no-color" ;;
         "user get") words="--store --account --output -o --query --no-color" ;;
         "user get-policy") words="--store --account --output -o --query --no-color" ;;
-        "user groups") words="--store --account --output -o --query --no-color" ;;
+        "user groups") words="--max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "user list") words="--path-prefix --max-items --starting-token --page-size --store --account --output -o --query --no-color" ;;
         "user list-policies") words="--store --account --output -o --query --no-color" ;;
         "user login") words="--password-stdin --mfa-code --signin-url --at --store --account --output -o --query --no-color" ;;
