@@ -26,8 +26,8 @@ CONTEXT = typer.Option(
 )
 CONTEXT_JSON = typer.Option(
     None, "--context-json", metavar="JSON",
-    help='Context as a JSON object: "value", ["v1", "v2"], [] (present, no values) or null (remove a key '
-         'iamctl fills, e.g. aws:SecureTransport). Combines with --context.',
+    help='Context as a JSON object (inline or file://PATH): "value", ["v1", "v2"], [] (present, no values) '
+         'or null (remove a key iamctl fills, e.g. aws:SecureTransport). Combines with --context.',
 )
 ENDPOINT_POLICY = typer.Option(
     None, "--endpoint-policy", metavar="FILE|-",
@@ -121,7 +121,7 @@ def principal(
 
     _check_stdin_once([resource_policy, endpoint_policy])
     now = _now(at)
-    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
+    overrides, absent = sim.parse_context_json(_json_value(context_json), sim.parse_context(context))
     _check_account_id(resource_account)
     if principal is None:
         principal = _caller_key(profile, now)
@@ -202,7 +202,7 @@ def custom(
     _check_stdin_once([*policy, boundary, *[f for level in scp_levels + rcp_levels for f in level],
                        resource_policy, session_policy, endpoint_policy])
     now = _now(at)
-    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
+    overrides, absent = sim.parse_context_json(_json_value(context_json), sim.parse_context(context))
     _check_account_id(resource_account)
     who = sim.principal_from_arn(principal) if principal is not None else _default_principal()
     ids = _unique_ids(policy)
@@ -257,6 +257,13 @@ def _level_ids(files: list[str], number: int, leveled: bool) -> list[str]:
 
 def _rcp_level(files: list[str], ids: list[str]) -> list[Policy]:
     return sim.rcp_level([(read_document(f), i) for f, i in zip(files, ids, strict=True)])
+
+
+def _json_value(value: str | None) -> str | None:
+    """A JSON option's text: inline, or read from file://PATH (fileb://) as aws-cli reads any parameter."""
+    from iamctl.cli.common import FILE_PREFIXES
+
+    return read_document(value) if value is not None and value.startswith(FILE_PREFIXES) else value
 
 
 def _check_account_id(value: str | None) -> None:

@@ -237,3 +237,15 @@ def test_simulate_principal_checks_resource_account_too(cli, account) -> None:
     result = cli("simulate", "principal", "alice", "--action", "s3:GetObject", "--resource-account", "abc")
     assert (result.code, result.out) == (2, "")
     assert result.err == "iamctl: InvalidArgument: --resource-account must be a 12-digit account ID, not 'abc'.\n"
+
+
+def test_context_json_from_a_file_as_aws_cli_reads_parameters(cli, write) -> None:
+    # aws-cli reads any parameter from file://PATH; --context-json too
+    tls = write("tls.json", doc(allow("s3:*", Condition={"Null": {"aws:SecureTransport": "false"}})))
+    context = write("ctx.json", '{"aws:SecureTransport": null}')
+    result = cli("simulate", "custom", "--policy", tls, "--action", "s3:GetObject", "--context-json",
+                 f"file://{context}", "--output", "json")
+    assert _results(result)[0]["EvalDecision"] == "implicitDeny"
+    missing = cli("simulate", "custom", "--policy", tls, "--action", "s3:GetObject", "--context-json",
+                  "file:///no/such/ctx.json")
+    assert (missing.code, missing.err) == (2, "iamctl: NoSuchFile: No such file: /no/such/ctx.json\n")
