@@ -176,6 +176,8 @@ def export(
 
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}.")
+    if file is not None and not file.strip():
+        raise UsageError("--file needs a file name (or leave it out for stdout).")
     _, account = read_account()
     if fmt == "cloudformation":
         from iamctl.core.transfer import cloudformation

@@ -42,7 +42,7 @@ def credentials_file() -> Path:
 
 def find(profile: str | None = None) -> Credentials:
     """The credentials a command acts as when none are given on its command line."""
-    if profile:
+    if profile is not None:
         return _from_profile(profile, required=True)
     env = os.environ
     key_id, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
@@ -74,6 +74,13 @@ def _from_profile(name: str, *, required: bool) -> Any:
         section = _section(path, section_name)
         if section is not None and ("aws_access_key_id" in section or "aws_secret_access_key" in section):
             return _credentials(section, name, path)
+    keyless = next((path for path, section_name in sources if _section(path, section_name) is not None), None)
+    if keyless is not None and required:
+        # botocore would assume a role or ask SSO here; iamctl has no such chain, so say why.
+        raise UsageError(
+            f"Unable to locate credentials: profile {name} in {keyless} has no aws_access_key_id; iamctl reads "
+            "keys only, not role_arn, credential_process or SSO settings (for a role: eval "
+            '"$(iamctl role assume ROLE --session-name NAME --output env)").', "NoCredentials")
     if required:
         raise UsageError(f"The config profile ({name}) could not be found in {sources[0][0]} or {sources[1][0]}",
                          "ProfileNotFound")

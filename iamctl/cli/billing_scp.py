@@ -106,6 +106,7 @@ def policy_app(kind: _Kind) -> typer.Typer:
         _, org, pk = _managed(kind, "get")
         emit({"Policy": shapes.policy(scp.get_policy(org, name, pk), pk.type_name)})
 
+    @paginated("Targets", **paging.ORGANIZATIONS)
     def targets(name: str = name_arg) -> None:
         from iamctl.core.billing import scp, shapes
 

@@ -125,6 +125,9 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
         text = source
     else:
         path = _document_path(source)
+        if not path.strip():
+            raise UsageError("No file name given: a document is a path, file://PATH, fileb://PATH, inline JSON "
+                             "({...}) or - for stdin.")
         try:
             with open(path, "rb") as fh:
                 text = (fh.read() if size < 0 else fh.read(4 * size)).decode("utf-8")

@@ -67,7 +67,7 @@ class Env:
     def wants_aws_shape(self) -> bool:
         """Will the output show the JSON shape (json, yaml, text, or any --query)? Commands
         with a readable form of their own for tables ask this."""
-        return self.output_format() in ("json", "yaml", "text") or bool(self.query)
+        return self.output_format() in ("json", "yaml", "text") or self.query is not None
 
     def color(self) -> bool:
         if self.no_color or "NO_COLOR" in os.environ:
@@ -123,7 +123,7 @@ def split_globals(argv: list[str]) -> tuple[Env, list[str]]:
         i += 1
     env.argv = list(rest)
     check_lock_timeout()
-    output = env.output or os.environ.get("IAMCTL_OUTPUT")
+    output = env.output if env.output is not None else os.environ.get("IAMCTL_OUTPUT") or None
     if output is not None and output not in OUTPUTS + CREDENTIAL_OUTPUTS:
         raise GlobalOptionError(f"Invalid value for '--output': {output!r} is not one of {', '.join(OUTPUTS)}.")
     return env, rest

@@ -38,7 +38,7 @@ def emit(env: Env, data: Any, readable: Any = None) -> None:
     if fmt == "text":
         _aws_text(env, data, pages)
         return
-    if env.query:
+    if env.query is not None:
         data = _query(env.query, data)
     elif readable is not None and fmt not in AWS_SHAPED:
         data = readable
@@ -75,7 +75,7 @@ def _aws_text(env: Env, data: Any, pages: Any) -> None:
     if pages is not None and pages.next_token:
         parts = [*parts, {"NextToken": {"NextToken": pages.next_token}}]
     for part in parts:
-        if env.query:
+        if env.query is not None:
             part = _query(env.query, part)
         env.stdout.write(aws_text.text(part))
 
@@ -100,7 +100,8 @@ def _query(expression: str, data: Any) -> Any:
     try:
         return jmespath.search(expression, data)
     except JMESPathError as exc:
-        raise UsageError(f"Bad value for --query {expression}: {_one_line(exc)}", "InvalidQuery") from None
+        shown = expression or "''"
+        raise UsageError(f"Bad value for --query {shown}: {_one_line(exc)}", "InvalidQuery") from None
 
 
 def _one_line(exc: Exception) -> str:

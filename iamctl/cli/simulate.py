@@ -26,8 +26,8 @@ CONTEXT = typer.Option(
 )
 CONTEXT_JSON = typer.Option(
     None, "--context-json", metavar="JSON",
-    help='Context as a JSON object: "value", ["v1", "v2"], [] (present, no values) or null (remove a key '
-         'iamctl fills, e.g. aws:SecureTransport). Combines with --context.',
+    help='Context as a JSON object (inline or file://PATH): "value", ["v1", "v2"], [] (present, no values) '
+         'or null (remove a key iamctl fills, e.g. aws:SecureTransport). Combines with --context.',
 )
 ENDPOINT_POLICY = typer.Option(
     None, "--endpoint-policy", metavar="FILE|-",
@@ -130,7 +130,8 @@ def principal(
     _check_stdin_once([resource_policy, endpoint_policy])
     _warn_unknown(action)
     now = _now(at)
-    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
+    overrides, absent = sim.parse_context_json(_json_value(context_json), sim.parse_context(context))
+    _check_account_id(resource_account)
     if principal is None:
         principal = _caller_key(profile, now)
     elif profile:
@@ -140,7 +141,7 @@ def principal(
     if subject.note:
         info(subject.note)
     policy = None
-    if resource_policy:
+    if resource_policy is not None:
         policy = parsed(read_document(resource_policy), kind="resource",
                         policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
     simulation = sim.subject_simulation(subject, now, overrides, resource_account=resource_account,
@@ -212,13 +213,14 @@ def custom(
                        resource_policy, session_policy, endpoint_policy])
     _warn_unknown(action)
     now = _now(at)
-    overrides, absent = sim.parse_context_json(context_json, sim.parse_context(context))
-    who = sim.principal_from_arn(principal) if principal else _default_principal()
+    overrides, absent = sim.parse_context_json(_json_value(context_json), sim.parse_context(context))
+    _check_account_id(resource_account)
+    who = sim.principal_from_arn(principal) if principal is not None else _default_principal()
     ids = _unique_ids(policy)
     identity = [parsed(read_document(p), kind="identity", policy_id=i, source_type="none")
                 for p, i in zip(policy, ids, strict=True)]
     policies = PolicySet(identity=identity)
-    if boundary:
+    if boundary is not None:
         policies.boundary = parsed(read_document(boundary), kind="boundary", policy_id=_doc_id(boundary, "Boundary"),
                                    source_type="permissions-boundary")
     if scp_levels:
@@ -229,10 +231,10 @@ def custom(
         policies.rcps = [_rcp_level(level, _level_ids(level, n, bool(rcp_level)))
                          for n, level in enumerate(rcp_levels)]
     policies.endpoint = _endpoint(endpoint_policy)
-    if resource_policy:
+    if resource_policy is not None:
         policies.resource = parsed(read_document(resource_policy), kind="resource",
                                    policy_id=_doc_id(resource_policy, "ResourcePolicy"), source_type="resource")
-    if session_policy:
+    if session_policy is not None:
         policies.session = [parsed(read_document(session_policy), kind="session",
                                    policy_id=_doc_id(session_policy, "SessionPolicy"), source_type="session")]
     simulation = sim.Simulation(
@@ -268,9 +270,22 @@ def _rcp_level(files: list[str], ids: list[str]) -> list[Policy]:
     return sim.rcp_level([(read_document(f), i) for f, i in zip(files, ids, strict=True)])
 
 
+def _json_value(value: str | None) -> str | None:
+    """A JSON option's text: inline, or read from file://PATH (fileb://) as aws-cli reads any parameter."""
+    from iamctl.cli.common import FILE_PREFIXES
+
+    return read_document(value) if value is not None and value.startswith(FILE_PREFIXES) else value
+
+
+def _check_account_id(value: str | None) -> None:
+    """--resource-account names an account as AWS does: 12 digits."""
+    if value is not None and not (len(value) == 12 and value.isascii() and value.isdigit()):
+        raise UsageError(f"--resource-account must be a 12-digit account ID, not {value!r}.")
+
+
 def _endpoint(source: str | None) -> Policy | None:
     """The VPC endpoint policy, parsed as AWS reads one (a resource-based policy with Principal)."""
-    if not source:
+    if source is None:
         return None
     from iamctl.core.principals import parsed
 

@@ -143,6 +143,7 @@ def untag(name: str = NAME, keys: list[str] = typer.Argument(..., metavar="KEY..
 
 
 @app.command("groups")
+@paginated("Groups")
 def groups(name: str = NAME) -> None:
     """The groups a user is in (aws iam list-groups-for-user).
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,9 @@ def load(text: str, source: str) -> list[dict[str, Any]]:
         bad = set(case) - CASE_KEYS
         if bad:
             raise UsageError(f"{where}: unknown key {sorted(bad)[0]!r}.", "InvalidCaseFile")
+        if isinstance(case.get("at"), datetime | date | time):  # TOML's own date-time, written unquoted
+            case["at"] = case["at"].isoformat()
+        _check_types(case, where)
         if case.get("expect") not in sim.EXPECTATIONS:
             raise UsageError(f"{where}: expect must be one of {', '.join(sim.EXPECTATIONS)}.", "InvalidCaseFile")
         if not _strings(case, "action", "actions"):
@@ -136,6 +139,39 @@ def load(text: str, source: str) -> list[dict[str, Any]]:
             raise UsageError(f"{where}: needs a principal from the store or policies = [...].", "InvalidCaseFile")
         out.append(case)
     return out
+
+
+_FILE_KEYS = ("boundary", "endpoint_policy", "resource_policy", "session_policy")
+_FILE_LIST_KEYS = ("policies", "scps", "rcps")
+_STRING_KEYS = ("name", "principal", "resource_account", "at")
+
+
+def _check_types(case: dict[str, Any], where: str) -> None:
+    """File names, lists and levels of the right shape: a wrong type is one error for the
+    file (exit 2), never a crash halfway through a case."""
+    def bad(message: str) -> UsageError:
+        return UsageError(f"{where}: {message}", "InvalidCaseFile")
+
+    def file_name(value: Any) -> bool:
+        return isinstance(value, str) and bool(value.strip())
+
+    for key in _STRING_KEYS:
+        if key in case and not isinstance(case[key], str):
+            raise bad(f"{key} must be a string, not {case[key]!r}.")
+    account = case.get("resource_account")
+    if account is not None and not (len(account) == 12 and account.isascii() and account.isdigit()):
+        raise bad(f"resource_account must be a 12-digit account ID, not {account!r}.")
+    for key in _FILE_KEYS:
+        if key in case and not file_name(case[key]):
+            raise bad(f"{key} must be a file name, not {case[key]!r}.")
+    for key in _FILE_LIST_KEYS:
+        if key in case and not all(file_name(v) for v in _list(case[key])):
+            raise bad(f"{key} must be a file name or a list of file names, not {case[key]!r}.")
+    for many in ("scp_levels", "rcp_levels"):  # giving both forms fails the case (_levels)
+        levels = case.get(many, [["-"]])
+        if not isinstance(levels, list) or not all(
+                isinstance(level, list) and level and all(file_name(f) for f in level) for level in levels):
+            raise bad(f"{many} must be a list of levels, each a list of files, not {levels!r}.")
 
 
 def _strings(case: dict[str, Any], one: str, many: str) -> list[str]:

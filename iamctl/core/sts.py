@@ -353,11 +353,13 @@ def assume_role_as_service(
     """
     from iamctl.core.service.trust import service_hint
 
+    if not service.strip():
+        raise UsageError("--service needs an AWS service principal, such as ec2.amazonaws.com.")
     if not re.fullmatch(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?", service):
         hint = service_hint(service)
         raise UsageError(f"{service} is not an AWS service principal"
                          + (f"; {hint}" if hint else " (such as ec2.amazonaws.com)."))
-    name = _check_session_name(session_name or _service_session_name(service))
+    name = _check_session_name(_service_session_name(service) if session_name is None else session_name)
     found = find_role(data, account, role_ref)
     if found is None:
         raise IamError("AccessDenied", f"User: {service} is not authorized to perform: sts:AssumeRole on resource: "

@@ -31,6 +31,12 @@ def test_default_full_aws_access(ok, org) -> None:
     ]
     targets = ok("billing", "scp", "targets", "FullAWSAccess", "--output", "json").json()["Targets"]
     assert [t["Type"] for t in targets] == ["ROOT", "ACCOUNT", "ACCOUNT", "ACCOUNT", "ACCOUNT"]
+    # ListTargetsForPolicy pages as aws-cli's paginator does (MaxResults 1-20)
+    page = ok("billing", "scp", "targets", "FullAWSAccess", "--output", "json", "--max-items", "2").json()
+    assert page["Targets"] == targets[:2] and "NextToken" in page
+    rest = ok("billing", "scp", "targets", "FullAWSAccess", "--output", "json", "--starting-token",
+              page["NextToken"]).json()
+    assert rest["Targets"] == targets[2:]
     got = ok("billing", "scp", "get", "p-FullAWSAccess", "--output", "json").json()["Policy"]
     assert json.loads(got["Content"])["Statement"][0]["Action"] == "*"
 

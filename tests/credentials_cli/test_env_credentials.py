@@ -73,6 +73,20 @@ def test_a_profile_in_the_config_file(iam, alice, monkeypatch):
     assert iam("whoami", "--profile", "ops").json()["Arn"] == ALICE
 
 
+def test_a_profile_without_keys_is_named_not_called_missing(iam, alice):
+    # A role or SSO profile exists; iamctl reads keys only, and says so rather than "could not be found".
+    config = os.environ["AWS_CONFIG_FILE"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as fh:
+        fh.write("[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = default\n")
+    result = iam("whoami", "--profile", "admin")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"iamctl: NoCredentials: Unable to locate credentials: profile admin in {config} has no "
+        "aws_access_key_id; iamctl reads keys only, not role_arn, credential_process or SSO settings "
+        "(for a role: eval \"$(iamctl role assume ROLE --session-name NAME --output env)\").\n")
+
+
 def test_order_profile_option_then_env_then_aws_profile(iam, alice_key, creds_file, monkeypatch):
     iam("user", "create", "bob")
     bob_section = iam("key", "create", "bob", "--format", "credentials-file", "--profile", "bob").out
@@ -89,6 +103,9 @@ def test_refusals(iam, alice_key, creds_file, monkeypatch):
     missing = iam("whoami", "--profile", "nope")
     assert (missing.code, missing.out) == (2, "")
     assert missing.err.startswith("iamctl: ProfileNotFound: The config profile (nope) could not be found")
+    empty = iam("whoami", "--profile", "")  # as botocore: an empty name is a profile not found, not "no profile"
+    assert (empty.code, empty.out) == (2, "")
+    assert empty.err.startswith("iamctl: ProfileNotFound: The config profile () could not be found")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", alice_key["AccessKeyId"])
     partial = iam("whoami")
     assert (partial.code, partial.err) == (

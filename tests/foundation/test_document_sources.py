@@ -61,3 +61,18 @@ def test_missing_and_unreadable_files(cli, account, tmp_path):
           f"iamctl: UnreadableFile: Cannot read {binary}: not UTF-8 text")
     bad_inline = cli("user", "put-policy", "alice", "P", "--document", "{not json")
     assert bad_inline.code == 3 and bad_inline.err.startswith("iamctl: MalformedPolicyDocument: ")
+
+
+@pytest.mark.parametrize("value", ["", "file://", "fileb://", "  "])
+def test_an_empty_file_name_is_one_clear_usage_error(cli, account, value):
+    cli("user", "create", "alice")
+    result = cli("user", "put-policy", "alice", "P", "--document", value)
+    assert result.code == 2 and result.out == ""
+    assert result.err == ("iamctl: InvalidArgument: No file name given: a document is a path, file://PATH, "
+                          "fileb://PATH, inline JSON ({...}) or - for stdin.\n")
+
+
+def test_export_to_an_empty_file_name_is_one_clear_usage_error(cli, account):
+    result = cli("account", "export", "--format", "terraform", "--file", "")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "iamctl: InvalidArgument: --file needs a file name (or leave it out for stdout).\n"

@@ -72,3 +72,19 @@ def test_bad_output_names_the_choices(cli, account):
     result = cli("user", "list", "-o", "xml")
     assert (result.code, result.out) == (2, "")
     assert result.err == "iamctl: Invalid value for '--output': 'xml' is not one of table, json, yaml, text, lines.\n"
+
+
+def test_an_empty_output_is_refused_not_taken_for_the_default(cli, account):
+    # aws-cli refuses --output "" (an invalid choice); an unset variable in a script is a mistake
+    result = cli("user", "list", "--output", "")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "iamctl: Invalid value for '--output': '' is not one of table, json, yaml, text, lines.\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "table"])
+def test_an_empty_query_is_refused_not_ignored(cli, account, fmt):
+    # jmespath (and so aws-cli) refuses an empty expression
+    result = cli("user", "list", "--query", "", "-o", fmt)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("iamctl: InvalidQuery: Bad value for --query '': Invalid JMESPath expression: "
+                          "cannot be empty.\n")

@@ -85,3 +85,14 @@ def test_lines_keep_records_only(ok, five):
     result = ok("user", "list", "-o", "lines", "--max-items", "2")
     assert [line.split("\t")[1] for line in result.out.splitlines()] == ["u1", "u2"]
     assert result.err.startswith("More items: go on with --starting-token ")
+
+
+def test_groups_for_user_pages_as_list_groups_for_user(ok, five):
+    # aws iam list-groups-for-user is paginated (result key Groups)
+    for group in ("g1", "g2", "g3"):
+        ok("group", "create", group)
+        ok("group", "add-user", group, "u1")
+    first = ok("user", "groups", "u1", "-o", "json", "--max-items", "2").json()
+    assert [g["GroupName"] for g in first["Groups"]] == ["g1", "g2"] and "NextToken" in first
+    rest = ok("user", "groups", "u1", "-o", "json", "--starting-token", first["NextToken"]).json()
+    assert [g["GroupName"] for g in rest["Groups"]] == ["g3"] and "NextToken" not in rest

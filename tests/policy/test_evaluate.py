@@ -541,3 +541,22 @@ def test_an_explicit_deny_is_explained_by_the_deny_not_by_an_allow_beside_it() -
         assert d.decision == "explicitDeny"
         assert d.explanation == 'Explicitly denied by identity policy NoPasswordChange statement 1 (Sid "NoChange").'
         assert [m.policy_id for m in d.matched] == ["NoPasswordChange"]
+
+
+def test_a_policy_cited_through_a_group_says_so_and_its_original_does_not() -> None:
+    # Policy.via is a real field: the copy made for a group is cited with it, the shared
+    # original (the same managed policy attached directly elsewhere) is not.
+    from dataclasses import replace
+
+    from iamctl.core.policy.evaluate import PolicySet, Principal, Request, evaluate
+
+    doc = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}'
+    original = parse_policy(doc, kind="identity", policy_id="AmazonEC2FullAccess")
+    through = replace(original, via="attached to group EC2Admin")
+    assert original.via is None
+    who = Principal("arn:aws:iam::123456789012:user/u", "123456789012", "User")
+    request = Request(principal=who, action="ec2:RunInstances", resource="*")
+    assert evaluate(request, PolicySet(identity=[through])).explanation == (
+        "Allowed by identity policy AmazonEC2FullAccess, attached to group EC2Admin, statement 1.")
+    assert evaluate(request, PolicySet(identity=[original])).explanation == (
+        "Allowed by identity policy AmazonEC2FullAccess statement 1.")

@@ -176,3 +176,18 @@ def test_service_linked_roles_meet_neither_scps_nor_rcps() -> None:
                          scps=[[scp("DenyAll", {"Effect": "Deny", "Action": "*", "Resource": "*"})]])
     assert evaluate(ask(linked, "s3:GetObject"), policies).decision == "allowed"
     assert evaluate(ask(plain, "s3:GetObject"), policies).decision == "explicitDeny"
+
+
+def test_rcps_apply_to_every_service_on_aws_list_and_not_to_kms_retire_grant() -> None:
+    # AWS Organizations User Guide, "List of AWS services that support RCPs": "RCPs apply to
+    # actions for the following AWS services" (60 services, among them CloudWatch Logs,
+    # DynamoDB, ECR, EventBridge, CodeBuild, AWS WAF). "RCPs do not impact the
+    # kms:RetireGrant permission."
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}
+    policies = PolicySet(identity=[pol(ALLOW_ALL)], rcps=_rcps(deny_all))
+    for action in ("logs:PutLogEvents", "dynamodb:GetItem", "ecr:BatchGetImage", "events:PutEvents",
+                   "codebuild:StartBuild", "wafv2:GetWebACL", "cognito-identity:GetId",
+                   "firehose:PutRecord", "xray:PutTraceSegments", "signin:AuthorizeOAuth2Access"):
+        assert evaluate(ask(USER, action), policies).decision == "explicitDeny", action
+    for action in ("kms:RetireGrant", "ec2:RunInstances", "rds:CreateDBInstance", "sns:Publish"):
+        assert evaluate(ask(USER, action), policies).decision == "allowed", action

@@ -144,6 +144,11 @@ def test_role_assume_service_end_to_end(cli, account) -> None:
     ((), 2, "--session-name is required (except with --service)"),
     (("--as", "alice"), 2, "--session-name is required (except with --service)"),
     (("--service", "ec2.amazonaws.com", "--external-id", "x1"), 2, "--external-id go with --as"),
+    # an empty value is AWS's length check, not the default instance ID
+    (("--service", "ec2.amazonaws.com", "--session-name", ""), 3,
+     "ValidationError: 1 validation error detected: Value '' at 'roleSessionName' failed to satisfy constraint: "
+     "Member must have length between 2 and 64"),
+    (("--service", ""), 2, "InvalidArgument: --service needs an AWS service principal, such as ec2.amazonaws.com."),
 ])
 def test_role_assume_service_mistakes(cli, account, argv, code, words) -> None:
     assert cli("role", "create", "ExampleEC2Role", "--trust-service", "ec2.amazonaws.com").code == 0

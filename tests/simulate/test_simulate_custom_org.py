@@ -211,3 +211,41 @@ expect = "allowed"
     assert "RCP org-only.json at level 1" in outcomes["outsiders meet the RCP"]["EvaluationResults"][0]["Explanation"]
     assert "not both" in outcomes["both ways is a mistake"]["Error"]
     assert result.code == 1
+
+
+@pytest.mark.parametrize("option", ["--endpoint-policy", "--boundary", "--session-policy", "--resource-policy"])
+def test_an_empty_document_option_is_a_usage_error_not_ignored(cli, files, option) -> None:
+    # An empty value is a mistake (an unset shell variable), never "no such policy".
+    result = cli("simulate", "custom", "--policy", files["admin"], "--action", "s3:GetObject", option, "")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("iamctl: InvalidArgument: No file name given") and result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("--resource-account", "12"), "InvalidArgument: --resource-account must be a 12-digit account ID, not '12'."),
+    (("--resource-account", ""), "InvalidArgument: --resource-account must be a 12-digit account ID, not ''."),
+    (("--principal", ""), "InvalidArgument: --principal must be an IAM or STS ARN"),
+])
+def test_empty_or_malformed_principal_and_resource_account_are_usage_errors(cli, files, argv, words) -> None:
+    result = cli("simulate", "custom", "--policy", files["admin"], "--action", "s3:GetObject", *argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"iamctl: {words}") and result.err.count("\n") == 1, result.err
+
+
+def test_simulate_principal_checks_resource_account_too(cli, account) -> None:
+    assert cli("user", "create", "alice").code == 0
+    result = cli("simulate", "principal", "alice", "--action", "s3:GetObject", "--resource-account", "abc")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "iamctl: InvalidArgument: --resource-account must be a 12-digit account ID, not 'abc'.\n"
+
+
+def test_context_json_from_a_file_as_aws_cli_reads_parameters(cli, write) -> None:
+    # aws-cli reads any parameter from file://PATH; --context-json too
+    tls = write("tls.json", doc(allow("s3:*", Condition={"Null": {"aws:SecureTransport": "false"}})))
+    context = write("ctx.json", '{"aws:SecureTransport": null}')
+    result = cli("simulate", "custom", "--policy", tls, "--action", "s3:GetObject", "--context-json",
+                 f"file://{context}", "--output", "json")
+    assert _results(result)[0]["EvalDecision"] == "implicitDeny"
+    missing = cli("simulate", "custom", "--policy", tls, "--action", "s3:GetObject", "--context-json",
+                  "file:///no/such/ctx.json")
+    assert (missing.code, missing.err) == (2, "iamctl: NoSuchFile: No such file: /no/such/ctx.json\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.simulate.conftest import allow, deny, doc
 
 CASES = """
@@ -111,3 +113,32 @@ def test_help_documents_format(cli) -> None:
     assert r.code == 0
     for word in ("[[case]]", "expect", "policies", "[defaults]", "principal"):
         assert word in r.out
+
+
+@pytest.mark.parametrize("line, needle", [
+    ("rcps = 5", "rcps must be a file name or a list of file names"),
+    ("scps = [1]", "scps must be a file name or a list of file names"),
+    ('endpoint_policy = ["p.json"]', "endpoint_policy must be a file name"),
+    ('endpoint_policy = ""', "endpoint_policy must be a file name"),
+    ('boundary = ""', "boundary must be a file name"),
+    ('scp_levels = "p.json"', "scp_levels must be a list of levels"),
+    ("rcp_levels = [[2]]", "rcp_levels must be a list of levels"),
+    ("principal = 7", "principal must be a string"),
+    ('resource_account = "12"', "resource_account must be a 12-digit account ID, not '12'."),
+])
+def test_a_wrong_type_in_a_case_is_a_bad_case_file_not_a_traceback(cli, write, line, needle) -> None:
+    write("p.json", doc(allow("s3:GetObject")))
+    path = write("c.toml", f'[[case]]\npolicies = ["p.json"]\naction = "s3:GetObject"\nexpect = "allowed"\n{line}\n')
+    r = cli("simulate", "run", path)
+    assert (r.code, r.out) == (2, ""), r.err
+    assert r.err.startswith("iamctl: InvalidCaseFile: ") and r.err.count("\n") == 1, r.err
+    assert needle in r.err, r.err
+
+
+def test_at_may_be_a_toml_date_time(cli, write) -> None:
+    write("p.json", doc(allow("s3:GetObject")))
+    path = write("c.toml", '[[case]]\npolicies = ["p.json"]\naction = "s3:GetObject"\nexpect = "allowed"\n'
+                           "at = 2024-05-01T12:00:00Z\n")
+    r = cli("simulate", "run", path, "-o", "json")
+    assert r.code == 0, r.err
+    assert r.json()["Cases"][0]["Passed"] is True

@@ -43,5 +43,8 @@ def test_every_value_of_a_wrong_type_is_an_error_not_a_crash():
                 importing.import_files(StoreData(), [("f.json", text)])
             except IamError as exc:
                 assert "\n" not in exc.message, (path, new)
+                # the file and entity are named once, in plain words
+                assert exc.message.count("f.json") == 1, exc.message
+                assert " a int" not in exc.message and " a dict" not in exc.message, exc.message
             tried += 1
     assert tried > 500

@@ -10,7 +10,7 @@ modelled here (AWS Organizations User Guide, "Resource control policies" and "RC
 - every other RCP may only Deny, names its principal only as "*" (no NotPrincipal) and has
   no NotAction;
 - RCPs never restrict resources in the management account;
-- they apply only to the services AWS lists (``policy.evaluate.RCP_SERVICES``).
+- they apply only to the services AWS lists (``policy.rcp_services.RCP_SERVICES``; not kms:RetireGrant).
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ def group_policies(account: Account, group: Group) -> list[Policy]:
 _THROUGH: dict[tuple[Policy, str], Policy] = {}
 
 def _through(policy: Policy, via: str) -> Policy:
-    """A copy of *policy* that the evaluator cites with *via* (its optional ``via``
-    attribute); copies are kept so the evaluator's per-policy indexes stay warm."""
+    """A copy of *policy* that the evaluator cites with *via* (Policy.via); copies are
+    kept so the evaluator's per-policy indexes stay warm."""
     from dataclasses import replace
 
     key = (policy, via)
@@ -77,8 +77,7 @@ def _through(policy: Policy, via: str) -> Policy:
     if found is None:
         if len(_THROUGH) >= _MAX_PARSED:
             _THROUGH.clear()
-        found = _THROUGH[key] = replace(policy)
-        found.via = via  # type: ignore[attr-defined]
+        found = _THROUGH[key] = replace(policy, via=via)
     return found
 
 def policy_set_for_user(account: Account, user: User) -> PolicySet:

@@ -231,6 +231,7 @@ class Policy:
         "none"  # caller may set "user", "group", "role", "aws-managed" ...
     )
     doc_id: str | None = None  # the document's own "Id" element
+    via: str | None = None  # how it reaches the caller, cited: "attached to group EC2Admin"
     _by_service: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from iamctl.core.policy.conditions import Condition
 from iamctl.core.policy.document import Policy, Position, ResourceMatcher, Statement
+from iamctl.core.policy.rcp_services import RCP_EXEMPT_ACTIONS, RCP_SERVICES
 
 # The billing console's action prefixes, which the account's "IAM user and role access to
 # billing information" setting gates (aws-portal is the legacy set).
@@ -44,9 +45,6 @@ _BILLING_GATED = frozenset({"User", "AssumedRole", "Role", "FederatedUser"})
 _SCP_SUBJECTS = frozenset({"User", "AssumedRole", "Role", "FederatedUser", "Root"})
 # The services whose resources RCPs restrict (AWS Organizations User Guide, "Resource control
 # policies": the list of AWS services that support RCPs); other actions never meet an RCP.
-RCP_SERVICES = frozenset(
-    {"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-idp", "logs", "dynamodb", "ecr", "aoss"}
-)
 _GRANT_RANK = {"account": 1, "role": 2, "direct": 3}
 _LAYER_WORDS = {
     "rcp": "resource control policy",
@@ -396,6 +394,7 @@ def _evaluate_layers(ev: _Eval, policies: PolicySet) -> Decision:
     rcp_layers = (
         [ev.scan(level) for level in policies.rcps]
         if policies.rcps is not None and ev.service in RCP_SERVICES and not linked
+        and ev.action not in RCP_EXEMPT_ACTIONS
         else []
     )
     endpoint = ev.scan([policies.endpoint]) if policies.endpoint is not None else None
@@ -638,9 +637,8 @@ def _cite(layer: _Layer | None) -> str:
 
 def _policy_name(pol: Policy) -> str:
     # A policy that applies through a group says so: "AmazonEC2FullAccess, attached to group
-    # EC2Admin, statement 1". ``via`` is set by core/access (optional attribute of a Policy).
-    via = getattr(pol, "via", None)
-    return f"{pol.id or '(unnamed)'}, {via}," if via else pol.id or "(unnamed)"
+    # EC2Admin, statement 1" (Policy.via, set by core/identity/policies.py).
+    return f"{pol.id or '(unnamed)'}, {pol.via}," if pol.via else pol.id or "(unnamed)"
 
 
 def _cite_denies(layer: _Layer) -> str:
