@@ -40,6 +40,8 @@ def test_the_fixtures_cover_the_rules():
 @pytest.fixture
 def fixture_store(store_path):
     shutil.copy(FIXTURES / "store.toml", store_path)
+    # git checks files out 0644; a store is 0600, or iamctl warns that its keys are readable
+    store_path.chmod(0o600)
     return store_path
 
 
