@@ -85,7 +85,8 @@ class PosList(list):
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")  # ASCII digits: JSON's, not \d's Unicode ones
+# ASCII digits: JSON's, not \d's Unicode ones
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _decoder = json.JSONDecoder()
 
 
