@@ -175,7 +175,10 @@ class Condition:
         """True when the condition holds; appends the key to ``missing`` if its absence mattered."""
         got = lookup(self.key_lower)
         if self.family == "null":
-            absent = not got
+            # A key with no values or only empty ones is null: "To prevent missing context keys
+            # or context keys with empty values from evaluating to true, include the Null
+            # condition operator ... with a value of false" (Multivalued context key examples).
+            absent = not got or not any(got)
             return any((v.lower() == "true") == absent for v in self.values)
         if self.qualifier is not None and got and not any(got):
             # "If the key values in the request resolve to an empty data set (for example, an
