@@ -272,7 +272,16 @@ def _match_bool(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool
 
 def _match_binary(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
     got = parse_binary(value)
-    return (got if got is not None else value.encode()) in policy_values
+    return (got if got is not None else _raw_bytes(value)) in policy_values
+
+
+def _raw_bytes(value: str) -> bytes:
+    """A context value's bytes. One from the command line may carry bytes that are not
+    UTF-8 (Python keeps them as lone surrogates): they stand for themselves."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no byte made
+        return value.encode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=16384)
