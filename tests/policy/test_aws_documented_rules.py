@@ -365,6 +365,14 @@ def test_default_value_and_special_characters() -> None:
     policies = PolicySet([doc(star)])
     assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/*", policies).decision == "allowed"
     assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/anything", policies).decision == "implicitDeny"
+    # "${?} - use where you need a ? (question mark) character"; "${$} - use where you need a
+    # $ (dollar sign) character"
+    for special, char in (("${?}", "?"), ("${$}", "$")):
+        one = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+               "Resource": f"arn:aws:s3:::bucket/{special}"}]}
+        policies = PolicySet([doc(one)])
+        assert ask(ALICE, "s3:GetObject", f"arn:aws:s3:::bucket/{char}", policies).decision == "allowed"
+        assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/x", policies).decision == "implicitDeny"
 
 
 # ---------------------------------------------------------------- wildcards in Resource
