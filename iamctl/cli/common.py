@@ -145,7 +145,11 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
 
 
 def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= c <= "\udfff" for c in text)
+    try:
+        text.encode("utf-8")  # at C speed: a usage file from stdin may be megabytes
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _utf8_decoder() -> codecs.IncrementalDecoder:
