@@ -163,6 +163,8 @@ def man_page(tree: Any) -> str:
         ".TP\n2\nUsage error: a bad option or value.",
         ".TP\n3\nRefused by IAM's rules; the message names AWS's error code.",
         ".TP\n4\nStore problem: missing, unreadable, corrupt, or its lock not obtained in time.",
+        ".TP\n74\nThe output could not be written (stdout closed or failing);"
+        " not used when the command saved a change.",
         ".TP\n130\nInterrupted.",
         ".SH ENVIRONMENT",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import sys
@@ -121,6 +122,8 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
     size = -1 if limit is None else limit + 1  # one more, to know it is too long
     if source == "-":
         text = sys.stdin.read(size) if current().stdin is sys.stdin else current().stdin.read(size)
+        if not text.isascii() and _has_surrogate(text):  # bytes that were not UTF-8, kept as escapes
+            raise UsageError("Cannot read stdin: not UTF-8 text", "UnreadableFile")
     elif source.lstrip().startswith("{"):
         text = source
     else:
@@ -130,7 +133,9 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
                              "({...}) or - for stdin.")
         try:
             with open(path, "rb") as fh:
-                text = (fh.read() if size < 0 else fh.read(4 * size)).decode("utf-8")
+                # A read cut at 4 * size bytes may end inside a character: the incremental
+                # decoder keeps such an unfinished end instead of calling it not UTF-8.
+                text = fh.read().decode("utf-8") if size < 0 else _utf8_decoder().decode(fh.read(4 * size))
         except FileNotFoundError:
             raise UsageError(f"No such file: {path}", "NoSuchFile") from None
         except UnicodeDecodeError:
@@ -145,6 +150,18 @@ def read_document(source: str, limit: int | None = POLICY_DOCUMENT_LIMIT, parame
             f"{limit // 1024} KiB; nothing was parsed)."
         )
     return text
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # at C speed: a usage file from stdin may be megabytes
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _utf8_decoder() -> codecs.IncrementalDecoder:
+    return codecs.getincrementaldecoder("utf-8")()
 
 
 def _document_path(source: str) -> str:

@@ -6,13 +6,23 @@ from __future__ import annotations
 from iamctl.cli.env import current
 from iamctl.core.errors import UsageError
 
+# Far beyond any secret IAM takes (passwords: 128 characters; secret keys: 40), and small
+# enough that a stream with no newline (`yes | tr -d '\n'`) is refused at once instead of
+# being read into memory without end.
+MAX_LINE = 4096
+
 
 def from_stdin(what: str, option: str) -> str:
-    """One line of stdin (the newline dropped); an empty stdin is a usage error."""
-    line = current().stdin.readline()
+    """One line of stdin (the newline dropped); an empty stdin or a line longer than
+    MAX_LINE is a usage error."""
+    line = current().stdin.readline(MAX_LINE + 1)
     if not line:
         raise UsageError(f"{option} was given but stdin is empty; expected the {what} on one line.")
-    return line.rstrip("\r\n")
+    line = line.rstrip("\r\n")
+    if len(line) > MAX_LINE:
+        raise UsageError(f"{option}: the first line of stdin is longer than {MAX_LINE:,} characters; "
+                         f"expected the {what} on one line.")
+    return line
 
 
 def prompt(what: str, option: str, *, confirm: bool = False) -> str:

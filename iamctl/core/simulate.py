@@ -97,8 +97,10 @@ def check_actions(actions: Sequence[str]) -> list[str]:
     warnings = []
     for action in dict.fromkeys(actions):
         if not catalogue.has_service_prefix(action):
+            # "ec2:" has its prefix but no action name after it
+            lacks = "action name" if action.endswith(":") and action != ":" else "service prefix"
             raise UsageError(
-                f"Action {action!r} has no service prefix: write SERVICE:ACTION, such as "
+                f"Action {action!r} has no {lacks}: write SERVICE:ACTION, such as "
                 f"s3:GetObject{catalogue.did_you_mean(action)}",
                 "InvalidAction",
             )

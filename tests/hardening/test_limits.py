@@ -122,3 +122,27 @@ def test_adding_n_entities_in_one_write_looks_up_each_neighbour_once(cli, accoun
 
     headers = re.findall(r"^\[usage\.(u-\d+)\]$", store_path.read_text(), re.MULTILINE)
     assert headers == [f"u-{n:08d}" for n in range(1, 2 * rows + 1)]  # in the order they were added
+
+
+def test_a_long_document_of_multibyte_characters_is_too_long_not_undecodable(cli, entities, tmp_path):
+    # The file is read only up to 4 bytes a character past the limit; that cut may fall inside
+    # a character ("a" then three-byte euro signs), which is no reason to call the file not UTF-8.
+    big = tmp_path / "euros.json"
+    cut = 4 * (LIMIT + 1)  # bytes read
+    for pad in range(3):  # make the cut fall one byte into a euro sign
+        statement = {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                     "Condition": {"StringEquals": {"k": "a" * (pad + 1) + "\u20ac" * (2 * LIMIT)}}}
+        text = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, ensure_ascii=False)
+        if (cut - text.index("\u20ac")) % 3 == 1:
+            break
+    big.write_bytes(text.encode("utf-8"))
+    result = cli("policy", "validate", str(big))
+    assert (result.code, result.out, result.err) == (3, "", too_long(str(big)))
+
+
+def test_a_document_on_stdin_that_is_not_utf_8_is_refused_as_a_file_is(cli, entities, tmp_path):
+    # Python keeps stdin's undecodable bytes as lone surrogates; a file with them is refused.
+    text = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b\udcff"}]}'
+    result = cli("policy", "validate", "-", stdin=text)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "iamctl: UnreadableFile: Cannot read stdin: not UTF-8 text\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 
 import pytest
 
@@ -104,3 +105,22 @@ def test_latin_1_passwords_are_fine():
     check_characters("Zoë-Ünïcode-Pässwörd-1")
     with pytest.raises(IamError):
         check_characters("Bell\x07")
+
+
+class _NoNewlineForever:
+    """stdin as `yes | tr -d '\\n'`: characters without end, never a newline."""
+
+    def readline(self, size: int = -1) -> str:
+        assert size >= 0, "stdin read with no limit: this never ends"
+        return "y" * size
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_a_stdin_line_without_end_is_refused_not_read_forever(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _NoNewlineForever())
+    result = cli("user", "password", "set", "alice", "--password-stdin")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("iamctl: InvalidArgument: --password-stdin: the first line of stdin is longer than "
+                          "4,096 characters; expected the new password on one line.\n")

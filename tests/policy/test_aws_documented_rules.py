@@ -128,6 +128,36 @@ def test_notprincipal_deny_always_denies_a_principal_with_a_permissions_boundary
     assert ask(own, "s3:GetObject", key, bounded).decision == "explicitDeny"
 
 
+def test_notprincipal_must_name_the_account_too() -> None:
+    # "When you use NotPrincipal, you must also specify the account ARN of the not-denied
+    # principal. Otherwise, the policy might deny access to the entire account containing the
+    # principal. ... If an assumed-role user (someone who is using a role) is being evaluated,
+    # AWS might validate the account first, then the role, and then the assumed-role user."
+    # iamctl follows the "must": without its account (and, for a session, its role) listed,
+    # the named principal is denied too.
+    key = "arn:aws:s3:::BUCKETNAME/report"
+
+    def bucket(names: list[str]) -> object:
+        return doc({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "NotPrincipal": {"AWS": names}, "Action": "s3:*", "Resource": "*"},
+            GRANT_ACCOUNT]}, "resource", "BucketPolicy")
+
+    def decide(who: Principal, names: list[str]) -> str:
+        policies = PolicySet([doc(ALLOW_ALL)], resource=bucket(names))
+        return ask(who, "s3:GetObject", key, policies, resource_account=OTHER).decision
+
+    bob, root = "arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"
+    assert decide(BOB, [bob, root]) == "allowed"
+    assert decide(BOB, [bob]) == "explicitDeny"
+    audit = session(BOB_ACCOUNT, "cross-account-read-only-role", "cross-account-audit-app")
+    role = "arn:aws:iam::444455556666:role/cross-account-read-only-role"
+    assert decide(audit, [audit.arn, role, root]) == "allowed"
+    assert decide(audit, [audit.arn, root]) == "explicitDeny"
+    assert decide(audit, [audit.arn, role]) == "explicitDeny"
+    # The account alone spares no user of it ("all principals except ...").
+    assert decide(BOB, [root]) == "explicitDeny"
+
+
 # ---------------------------------------------------------------- policy variables
 
 ALICE = Principal("arn:aws:iam::123456789012:user/Alice", "123456789012", "User", user_id="AIDAALICE")
@@ -335,6 +365,14 @@ def test_default_value_and_special_characters() -> None:
     policies = PolicySet([doc(star)])
     assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/*", policies).decision == "allowed"
     assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/anything", policies).decision == "implicitDeny"
+    # "${?} - use where you need a ? (question mark) character"; "${$} - use where you need a
+    # $ (dollar sign) character"
+    for special, char in (("${?}", "?"), ("${$}", "$")):
+        one = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+               "Resource": f"arn:aws:s3:::bucket/{special}"}]}
+        policies = PolicySet([doc(one)])
+        assert ask(ALICE, "s3:GetObject", f"arn:aws:s3:::bucket/{char}", policies).decision == "allowed"
+        assert ask(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/x", policies).decision == "implicitDeny"
 
 
 # ---------------------------------------------------------------- wildcards in Resource

@@ -55,3 +55,57 @@ def test_empty_data_set() -> None:
     for empty in ([], [""], None):
         assert decide([ONLY_SOME], "dynamodb:GetItem", empty) == "allowed", empty
         assert decide([ALLOW_ALL, FORBIDDEN], "dynamodb:PutItem", empty) == "allowed", empty
+
+
+# "Multivalued context key examples" (IAM User Guide), with aws:TagKeys.
+TAG_USER = f"arn:aws:iam::{ACCOUNT}:user/Ana"
+
+
+def tagging(statement: dict, action: str, tag_keys: list[str] | None) -> str:
+    body = {"Version": "2012-10-17", "Statement": [ALLOW_ALL, statement]}
+    context = {} if tag_keys is None else {"aws:TagKeys": tag_keys}
+    policies = PolicySet([parse_policy(json.dumps(body), policy_id="P")])
+    return evaluate(Request(USER, action, TAG_USER, None, context), policies).decision
+
+
+def test_deny_restricted_tags_with_null_check() -> None:
+    # "In order for context key aws:TagKeys to return true, every value in the request must
+    # match at least one value in the policy."
+    deny = {"Sid": "DenyRestrictedTags", "Effect": "Deny", "Action": ["iam:Tag*", "iam:UnTag*"], "Resource": ["*"],
+            "Condition": {"Null": {"aws:TagKeys": "false"},
+                          "ForAllValues:StringLike": {"aws:TagKeys": ["key1*", "key2*", "key3*"]}}}
+    assert tagging(deny, "iam:TagUser", ["key1-a", "key3"]) == "explicitDeny"
+    assert tagging(deny, "iam:TagUser", ["key1-a", "other"]) == "allowed"
+    # "The ForAllValues set operator also returns true if there are no context keys in the
+    # request, or if the context key value resolves to a null dataset, such as an empty string.
+    # To prevent missing context keys or context keys with empty values from evaluating to
+    # true, include the Null condition operator in your policy with a value of false to check
+    # if the context key in the request exists and its value is not null."
+    for empty in (None, [], [""]):
+        assert tagging(deny, "iam:TagUser", empty) == "allowed", empty
+    without_null = {**deny, "Condition": {"ForAllValues:StringLike": deny["Condition"]["ForAllValues:StringLike"]}}
+    for empty in (None, [], [""]):
+        assert tagging(without_null, "iam:TagUser", empty) == "explicitDeny", empty
+
+
+def test_deny_unless_every_tag_key_has_the_prefix() -> None:
+    # "the policy denies requests where the values for aws:TagKeys in the request do not
+    # include the prefix key1 ... all the tag key values in the request context must start
+    # with the prefix key1."
+    deny = {"Sid": "DenyRestrictedTags", "Effect": "Deny", "Action": ["iam:Tag*", "iam:UnTag*"], "Resource": ["*"],
+            "Condition": {"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}}
+    assert tagging(deny, "iam:TagUser", ["key1-a"]) == "allowed"
+    assert tagging(deny, "iam:TagUser", ["key2"]) == "explicitDeny"
+    assert tagging(deny, "iam:TagUser", ["key1", "key2"]) == "allowed"
+    assert tagging(deny, "iam:TagUser", None) == "explicitDeny"  # no keys: ForAllValues is true
+
+
+def test_deny_snapshot_when_any_tag_key_is_listed() -> None:
+    # "denies creating snapshots of EC2 instance volumes if any snapshots are tagged with one
+    # of the tag keys specified in the policy, environment or webserver."
+    deny = {"Effect": "Deny", "Action": "ec2:CreateSnapshot", "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["webserver", "environment"]}}}
+    assert tagging(deny, "ec2:CreateSnapshot", ["webserver"]) == "explicitDeny"
+    assert tagging(deny, "ec2:CreateSnapshot", ["environment", "team"]) == "explicitDeny"
+    assert tagging(deny, "ec2:CreateSnapshot", ["team"]) == "allowed"
+    assert tagging(deny, "ec2:CreateSnapshot", None) == "allowed"

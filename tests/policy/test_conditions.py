@@ -162,6 +162,13 @@ def test_binary_equals() -> None:
     assert decide(cond, {"key:name": "b3RoZXI="}) == "implicitDeny"
 
 
+def test_binary_equals_with_bytes_that_are_not_utf_8() -> None:
+    # `--context $'k=\xff'`: Python keeps the byte as a lone surrogate; it is the byte 0xff.
+    cond = {"BinaryEquals": {"k": "/w=="}}  # base64 of b"\xff"
+    assert decide(cond, {"k": b"\xff".decode("utf-8", "surrogateescape")}) == "allowed"
+    assert decide(cond, {"k": "\ud800"}) == "implicitDeny"  # no traceback either
+
+
 def test_ip_address_v4_and_v6() -> None:
     # Operators page: IpAddress 203.0.113.0/24 and the mixed IPv4/IPv6 example.
     cond = {

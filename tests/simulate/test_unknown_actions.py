@@ -168,3 +168,11 @@ def test_policy_validate_warns_about_a_variable_before_the_fifth_colon(cli, writ
     assert findings[0]["findingDetails"].startswith("The policy variable ${aws:RequestedRegion} stands before")
     assert findings[0]["locations"][0]["path"][-1] == {"index": 0}
     assert "learnMoreLink" not in findings[0]
+
+
+def test_action_with_a_prefix_but_no_name_says_so(cli, write) -> None:
+    r = cli("simulate", "custom", "--policy", write("p.json", doc(allow("ec2:*"))), "--action", "ec2:")
+    assert (r.code, r.out) == (2, "")
+    assert r.err.splitlines() == [
+        "iamctl: InvalidAction: Action 'ec2:' has no action name: write SERVICE:ACTION, such as s3:GetObject."
+    ]

@@ -16,6 +16,8 @@ import re
 from importlib import resources
 from typing import Any
 
+from iamctl.core.policy import matching
+
 _WILDCARDS = frozenset("*?")
 
 
@@ -55,11 +57,9 @@ def _has_wildcard(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _compile(glob: str) -> re.Pattern[str]:
-    # Only * and ? are special in IAM; everything else (including [ ]) is literal.
-    body = "".join(
-        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob.lower()
-    )
-    return re.compile(body, re.DOTALL)
+    # Only * and ? are special in IAM; everything else (including [ ]) is literal. matching's
+    # translation, which does not backtrack over many stars (see _without_backtracking).
+    return matching.compile_wildcard(glob.lower())
 
 
 def _split(action: str) -> tuple[str, str] | None:

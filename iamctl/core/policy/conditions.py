@@ -175,7 +175,10 @@ class Condition:
         """True when the condition holds; appends the key to ``missing`` if its absence mattered."""
         got = lookup(self.key_lower)
         if self.family == "null":
-            absent = not got
+            # A key with no values or only empty ones is null: "To prevent missing context keys
+            # or context keys with empty values from evaluating to true, include the Null
+            # condition operator ... with a value of false" (Multivalued context key examples).
+            absent = not got or not any(got)
             return any((v.lower() == "true") == absent for v in self.values)
         if self.qualifier is not None and got and not any(got):
             # "If the key values in the request resolve to an empty data set (for example, an
@@ -269,7 +272,16 @@ def _match_bool(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool
 
 def _match_binary(cmp: str, value: str, policy_values: tuple[object, ...]) -> bool:
     got = parse_binary(value)
-    return (got if got is not None else value.encode()) in policy_values
+    return (got if got is not None else _raw_bytes(value)) in policy_values
+
+
+def _raw_bytes(value: str) -> bytes:
+    """A context value's bytes. One from the command line may carry bytes that are not
+    UTF-8 (Python keeps them as lone surrogates): they stand for themselves."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no byte made
+        return value.encode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=16384)

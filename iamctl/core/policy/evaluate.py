@@ -307,11 +307,16 @@ def _principal_grant(
         # named cross-account-audit-app ... are explicitly denied" although the role and the
         # account are listed too (IAM User Guide, NotPrincipal). So a role ARN does not
         # spare the role's other sessions, nor an account ARN the account's users.
-        named = any(
-            _names(t, i, p) == "direct"
-            for t, ids in st.not_principals.items()
-            for i in ids
-        )
+        kinds = {_names(t, i, p) for t, ids in st.not_principals.items() for i in ids}
+        named = "direct" in kinds
+        if named and p.type in ("User", "AssumedRole"):
+            # "When you use NotPrincipal, you must also specify the account ARN of the
+            # not-denied principal. Otherwise, the policy might deny access to the entire
+            # account containing the principal. ... AWS might validate the account first,
+            # then the role, and then the assumed-role user." (IAM User Guide, NotPrincipal)
+            # iamctl takes the "must": a user is spared only with its account listed too, a
+            # session only with its account and its role.
+            named = "account" in kinds and (p.role_arn is None or "role" in kinds)
         return None if named else "direct"
     return "direct"
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iamctl.core.errors import IamError
-from iamctl.core.policy import catalogue, jsonpos, variables
+from iamctl.core.policy import catalogue, jsonpos, matching, variables
 from iamctl.core.policy.conditions import parse_binary, parse_date, parse_network, parse_number, split_operator
 from iamctl.core.policy.document import POLICY_KINDS, parse_policy
 from iamctl.core.policy.jsonpos import PosDict, PosList
@@ -362,7 +362,7 @@ def _normal(value: object) -> object:
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower()))
+    return matching.compile_wildcard(pattern.lower())  # no backtracking over many stars
 
 
 def _as_text(value: object) -> str:
