@@ -163,9 +163,9 @@ def man_page(tree: Any) -> str:
         ".TP\n2\nUsage error: a bad option or value.",
         ".TP\n3\nRefused by IAM's rules; the message names AWS's error code.",
         ".TP\n4\nStore problem: missing, unreadable, corrupt, or its lock not obtained in time.",
-        ".TP\n74\nThe output could not be written (stdout closed or failing);"
-        " not used when the command saved a change.",
-        ".TP\n130\nInterrupted.",
+        ".TP\n74\nThe output could not be written (stdout closed or failing); not used when the command"
+        " saved a change.",
+        ".TP\n130\nInterrupted (Ctrl\\-C) before the change was being saved: nothing was changed.",
         ".SH ENVIRONMENT",
     ]
     for name, text in ENVIRONMENT.items():
@@ -173,8 +173,8 @@ def man_page(tree: Any) -> str:
     out += [
         ".SH FILES",
         ".TP\n.I ~/.local/share/iamctl/store.toml",
-        "The default store (mode 0600): every account, one TOML file; writes take a lock on a lock file"
-        " of its own (\\fBiamctl store path \\-\\-output json\\fR names both).",
+        "The default store (mode 0600): every account, one TOML file; writes take an flock on the file"
+        " itself, at a symbolic link's target (\\fBiamctl store path \\-\\-output json\\fR names it).",
         ".TP\n.I ~/.cache/iamctl/",
         "A cache of parsed stores, keyed by each file's size, mtime and inode, and the names shell"
         " completion offers. Safe to delete.",

@@ -1,4 +1,5 @@
-"""Entry point: lift global options, load only the noun being run, map errors to exit codes."""
+"""The CLI proper, reached from iamctl/__main__.py through cli/complete.py (which answers a TAB
+itself): lift global options, load only the noun being run, map errors to exit codes."""
 
 from __future__ import annotations
 
