@@ -200,3 +200,23 @@ def test_a_store_that_lost_the_kept_copy_is_refused(cli, write_file, store_path)
     result = cli("user", "get", "alice")
     assert result.code == 4
     assert "CorruptStore" in result.err and NEW_ARN in result.err and result.err.count("\n") == 1
+
+
+def test_a_kept_copy_still_wins_once_iamctl_ships_the_policy(monkeypatch):
+    """Regenerated data may ship the policy later: the account keeps the file's version, as
+    it does for any AWS managed policy whose version in the file differs from the shipped one."""
+    from iamctl.core.model import Account, AwsPolicyOverride
+    from iamctl.core.service import policies
+
+    account = Account(id=ACCOUNT, created="2024-01-02T03:04:05Z")
+    account.aws_policies[NEW_NAME] = AwsPolicyOverride(
+        name=NEW_NAME, version_id="v2", document=json.dumps(NEW_DOC), updated="2031-06-07T08:09:10Z",
+        path="/service-role/", created="2031-05-06T07:08:09Z")
+    shipped = managed.ManagedPolicy(NEW_NAME, NEW_ARN, "/service-role/", "v5", "2031-05-06T07:08:09Z",
+                                    "2032-01-01T00:00:00Z", json.dumps({**NEW_DOC, "Statement": []}))
+    assert policies.lookup(account, NEW_ARN).document == json.dumps(NEW_DOC)  # kept, not shipped
+    monkeypatch.setattr(managed, "get", lambda ref: shipped if ref in (NEW_NAME, NEW_ARN) else None)
+    ref = policies.lookup(account, NEW_ARN)
+    assert (ref.document, ref.aws.default_version_id) == (json.dumps(NEW_DOC), "v2")
+    other = Account(id="210987654321", created="2024-01-02T03:04:05Z")
+    assert policies.lookup(other, NEW_ARN).aws.default_version_id == "v5"

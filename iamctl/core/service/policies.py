@@ -143,10 +143,11 @@ def _from_override(override: AwsPolicyOverride) -> managed.ManagedPolicy:
 
 def with_override(account: Account, policy: managed.ManagedPolicy) -> managed.ManagedPolicy:
     """The AWS managed policy as *account* has it: an imported account keeps the version
-    its file had where that differs from the shipped one (account.aws_policies)."""
+    its file had where that differs from the shipped one (account.aws_policies), and so
+    does a kept copy of a policy iamctl did not ship when it was imported but ships now."""
     override = getattr(account, "aws_policies", {}).get(policy.name)
-    if override is None or override.kept:
-        return policy  # a kept policy is built from its override already
+    if override is None:
+        return policy
     from dataclasses import replace
 
     return replace(policy, default_version_id=override.version_id, document=override.document,
