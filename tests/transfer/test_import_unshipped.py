@@ -13,6 +13,7 @@ from iamctl.core import managed
 from iamctl.core.errors import StoreError
 from iamctl.core.store.checks import check_account_references
 from tests.transfer.roundtrip import differences, keyed
+from tests.transfer.test_export import _lint
 from tests.transfer.test_import_cli import ACCOUNT, arn, attached, good
 
 NEW_NAME = "AmazonBrandNewServiceWriteAccess"
@@ -134,6 +135,19 @@ def test_cloudformation_references_it_by_arn(cli, write_file):
     # AWS has it: the template does not create it
     assert not any(r["Type"] == "AWS::IAM::ManagedPolicy" and r["Properties"].get("ManagedPolicyName") == NEW_NAME
                    for r in resources.values())
+    assert _lint(json.loads(exported.out)) == []
+
+
+def test_terraform_attaches_it_by_arn(cli, write_file):
+    assert cli("account", "import", write_file(with_new_policy())).code == 0
+    exported = cli("account", "export", "--format", "terraform")
+    assert exported.code == 0, exported.err
+    resources = json.loads(exported.out)["resource"]
+    assert [a["policy_arn"] for a in resources["aws_iam_user_policy_attachment"].values()
+            if a["policy_arn"] == NEW_ARN] == [NEW_ARN]
+    assert [a["policy_arn"] for a in resources["aws_iam_role_policy_attachment"].values()
+            if a["policy_arn"] == NEW_ARN] == [NEW_ARN]
+    assert all(p.get("name") != NEW_NAME for p in resources.get("aws_iam_policy", {}).values())
 
 
 @pytest.mark.parametrize(("listed", "what"), [
