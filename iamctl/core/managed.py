@@ -35,6 +35,7 @@ class ManagedPolicy:
     create_date: str
     update_date: str
     document: str  # JSON text, 4-space indent, as shipped in the data file
+    policy_id: str | None = None  # AWS's own ID: known only for a policy an import kept
 
 
 def is_aws_policy_ref(ref: str) -> bool:

@@ -60,7 +60,7 @@ def policy(
         description, policy_tags = p.description, p.tags
     else:
         assert ref.aws is not None
-        policy_id, version_id = aws_policy_id(ref.arn), ref.aws.default_version_id
+        policy_id, version_id = ref.aws.policy_id or aws_policy_id(ref.arn), ref.aws.default_version_id
         created, updated = ref.aws.create_date, ref.aws.update_date
         description, policy_tags = None, {}
     out: dict[str, Any] = {

@@ -83,9 +83,20 @@ class CustomerPolicy:
 @dataclass
 class AwsPolicyOverride:
     """An AWS managed policy as an imported account had it, where its default version
-    differs from the one iamctl ships: for that account, this version is the policy."""
+    differs from the one iamctl ships, or where iamctl does not ship it at all: for that
+    account, this version is the policy."""
 
     name: str = field(metadata={"from_key": True})  # AWS managed names are unique across paths
     version_id: str
     document: str  # JSON text
     updated: str | None = None  # when AWS made this version (the policy's UpdateDate)
+    # Set only for a policy iamctl does not ship (AWS made it after iamctl's data): the
+    # import keeps the file's copy, and this account has the policy at this path.
+    path: str | None = None
+    created: str | None = None  # the policy's CreateDate
+    id: str | None = None  # the file's PolicyId (ANPA...), when AWS-shaped
+
+    @property
+    def kept(self) -> bool:
+        """True when this is the account's own copy of a policy iamctl does not ship."""
+        return self.path is not None

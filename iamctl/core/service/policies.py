@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from iamctl.core import managed
 from iamctl.core.errors import IamError, delete_conflict, limit_exceeded, no_such_entity
-from iamctl.core.model import Account, CustomerPolicy, PolicyVersion
+from iamctl.core.model import Account, AwsPolicyOverride, CustomerPolicy, PolicyVersion
 from iamctl.core.model.lazy import peek_items
 from iamctl.core.names import check_name, check_path, iam_arn, new_unique_id, now_iso, parse_arn
 from iamctl.core.service import quotas
@@ -84,7 +85,7 @@ def _did_you_mean(account: Account, ref: str) -> str:
 def lookup(account: Account, ref: str) -> PolicyRef | None:
     if ref.startswith("arn:"):
         if managed.is_aws_policy_ref(ref):
-            return _aws(managed.get(ref), account)
+            return _aws(aws_policy(account, ref), account)
         try:
             parts = parse_arn(ref)
         except IamError:
@@ -99,7 +100,7 @@ def lookup(account: Account, ref: str) -> PolicyRef | None:
     policy = find(account.policies, ref)
     if policy is not None:
         return _customer(account, policy)
-    return _aws(managed.get(ref), account)
+    return _aws(aws_policy(account, ref), account)
 
 
 def _aws(policy: managed.ManagedPolicy | None, account: Account) -> PolicyRef | None:
@@ -109,9 +110,41 @@ def _aws(policy: managed.ManagedPolicy | None, account: Account) -> PolicyRef | 
     return PolicyRef(policy.arn, policy.name, policy.path, policy.document, aws=policy)
 
 
+def aws_policy(account: Account, ref: str) -> managed.ManagedPolicy | None:
+    """The AWS managed policy *ref* (a name or an ARN) names: one iamctl ships, or one
+    iamctl does not ship that *account* keeps from its import."""
+    return managed.get(ref) or kept_policy(account, ref)
+
+
+def kept_policy(account: Account, ref: str) -> managed.ManagedPolicy | None:
+    """An AWS managed policy iamctl does not ship, as *account* keeps it (by name or ARN)."""
+    name = ref.rsplit("/", 1)[-1] if ref.startswith("arn:") else ref
+    override = getattr(account, "aws_policies", {}).get(name)
+    if override is None or not override.kept:
+        return None
+    policy = _from_override(override)
+    return None if ref.startswith("arn:") and policy.arn != ref else policy
+
+
+def kept_policies(account: Account) -> list[managed.ManagedPolicy]:
+    """Every AWS managed policy iamctl does not ship that *account* keeps, by name."""
+    aws = getattr(account, "aws_policies", {})
+    return [_from_override(o) for _, o in sorted(aws.items()) if o.kept]
+
+
+def _from_override(override: AwsPolicyOverride) -> managed.ManagedPolicy:
+    path = override.path or "/"
+    return managed.ManagedPolicy(
+        name=override.name, arn=f"{managed.AWS_POLICY_ARN_PREFIX}{path}{override.name}", path=path,
+        default_version_id=override.version_id, create_date=override.created or override.updated or "",
+        update_date=override.updated or override.created or "", document=override.document,
+        policy_id=override.id)
+
+
 def with_override(account: Account, policy: managed.ManagedPolicy) -> managed.ManagedPolicy:
     """The AWS managed policy as *account* has it: an imported account keeps the version
-    its file had where that differs from the shipped one (account.aws_policies)."""
+    its file had where that differs from the shipped one (account.aws_policies), and so
+    does a kept copy of a policy iamctl did not ship when it was imported but ships now."""
     override = getattr(account, "aws_policies", {}).get(policy.name)
     if override is None:
         return policy
@@ -388,14 +421,23 @@ def list_refs(
         if counts is not None:
             used = {arn for arn, n in counts.attached.items() if n} | {arn for arn, n in counts.boundary.items() if n}
             refs += [r for arn in sorted(used)
-                     if managed.is_aws_policy_ref(arn) and (r := _aws(managed.get(arn), account))]
+                     if managed.is_aws_policy_ref(arn) and (r := _aws(aws_policy(account, arn), account))]
             refs = [r for r in refs if needle in r.name.lower()]
         elif needle:  # read only the matching policies' lines of the data file
-            refs += [_aws(managed.get(n), account) for n in managed.names() if needle in n.lower()]  # type: ignore[misc]
+            refs += _with_kept(account, [managed.get(n) for n in managed.names() if needle in n.lower()], needle)
         else:
-            refs += [_aws(p, account) for p in managed.iter_all()]  # type: ignore[misc]
+            refs += _with_kept(account, managed.iter_all(), needle)
     refs = [r for r in refs if r.path.startswith(path_prefix)]
     if counts is not None:
         refs = [r for r in refs if any(counts.of(r.arn))]
     return refs
 
+
+
+def _with_kept(account: Account, shipped: Iterable[managed.ManagedPolicy | None], needle: str) -> list[PolicyRef]:
+    """The shipped policies (in name order) and the account's kept ones among them, in name order."""
+    refs = [_aws(p, account) for p in shipped]
+    kept = [_aws(p, account) for p in kept_policies(account) if needle in p.name.lower()]
+    if not kept:
+        return refs  # type: ignore[return-value]
+    return sorted([*refs, *kept], key=lambda r: r.name)  # type: ignore[union-attr]

@@ -48,9 +48,14 @@ def check_store_references(raw: dict[str, Any], accounts: Any, where: str) -> No
 
 
 def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
-    return {
+    """The account's own policies, and the AWS managed ones iamctl does not ship that the
+    account keeps from an import (an aws_policies entry with a path)."""
+    own = {
         f"arn:aws:iam::{account_id}:policy{p.get('path', '/')}{name}" for name, p in account.get("policies", {}).items()
     }
+    own.update(f"arn:aws:iam::aws:policy{p['path']}{name}" for name, p in account.get("aws_policies", {}).items()
+               if isinstance(p, dict) and isinstance(p.get("path"), str))
+    return own
 
 
 def _check_policy_ref(arn: str, own: set[str], where: str, entity: str) -> None:

@@ -4,7 +4,8 @@ the service layer so that every name rule, quota and document check of a create 
 The account is built apart from the store and put in only when all of it is valid; the
 caller's transaction writes nothing if anything raises. What had to change on the way in
 (unique IDs that are not AWS-shaped, a policy name taken from its ARN, AWS managed policy
-versions that differ from the shipped ones) is counted in the report.
+versions that differ from the shipped ones, AWS managed policies iamctl does not ship, kept
+from the file for that account) is counted in the report.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from typing import Any
 from iamctl.core import managed
 from iamctl.core.errors import IamError, already_exists, invalid_input, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, AwsPolicyOverride, OidcProvider, PolicyVersion, SamlProvider, StoreData
-from iamctl.core.names import ID_PREFIX, iam_arn, new_unique_id, now_iso
+from iamctl.core.names import ID_PREFIX, check_name, check_path, iam_arn, new_unique_id, now_iso
 from iamctl.core.service import accounts, groups, instance_profiles, policies, quotas, roles, users
 from iamctl.core.service.lookup import FoldedNames
 from iamctl.core.service.trust import check_trust
 from iamctl.core.transfer.details_file import Details, Page, document_text, group_pages, read_page, source_of
 
 _VERSION_ID = re.compile(r"v[1-9][0-9]*")
+# What to tell someone whose file names an AWS managed policy iamctl does not ship without its document.
+_EXPORT_AWS_POLICIES = ("Export the AWS managed policies too: 'aws iam get-account-authorization-details "
+                        "--filter User Role Group LocalManagedPolicy AWSManagedPolicy'.")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Report:
     dates_added: int = 0  # entities without CreateDate (given the import's time)
     versions_added: int = 0  # documents without Version (given the 2008-10-17 AWS reads them as)
     aws_versions: list[str] = field(default_factory=list)  # "ReadOnlyAccess v183 (shipped: v182)"
+    aws_kept: list[str] = field(default_factory=list)  # AWS managed policies iamctl does not ship, kept
     replaced: bool = False
     providers_missing: list[str] = field(default_factory=list)  # named by trust policies, not in the store
 
@@ -59,6 +64,9 @@ class Report:
         if self.versions_added:
             adjusted.append(f"{_count(self.versions_added, 'policy document')} without Version given the "
                             '"2008-10-17" AWS reads them as')
+        if self.aws_kept:
+            adjusted.append(f"kept {_count(len(self.aws_kept), 'AWS managed policy')} iamctl does not ship "
+                            f"({', '.join(self.aws_kept)})")
         if self.aws_versions:
             adjusted.append("the file's version wins over the shipped one for AWS managed "
                             + ", ".join(self.aws_versions))
@@ -288,8 +296,9 @@ class _Builder:
     def _managed_ref(self, arn: Any, where: str, how: str) -> str:
         """A policy an entity names must be in the file or be an AWS managed policy iamctl ships."""
         if not isinstance(arn, str) or policies.lookup(self.account, arn) is None:
+            hint = f" {_EXPORT_AWS_POLICIES}" if isinstance(arn, str) and managed.is_aws_policy_ref(arn) else ""
             raise no_such_entity(f"{where} {how} policy {arn}, which is neither in the file nor an AWS managed "
-                                 "policy iamctl knows.")
+                                 f"policy iamctl knows.{hint}")
         return arn
 
     def _attached(self, entry: dict[str, Any], where: str) -> list[str]:
@@ -366,19 +375,24 @@ class _Builder:
             raise invalid_input(f"{where} must have exactly one default version, not {len(defaults)}.")
         return found
 
-    def _aws_policy(self, entry: dict[str, Any]) -> None:
-        arn = entry["Arn"]
-        shipped = managed.get(arn)
-        if shipped is None:
-            raise no_such_entity(f"{source_of(entry)}: {arn} is not an AWS managed policy iamctl knows "
-                                 "(its data comes from moto; see 'iamctl policy list --scope AWS').")
-        where = self._where(entry, "AWS managed policy", shipped.name)
-        if not entry.get("PolicyVersionList"):
-            return  # only named: the shipped version it is
+    def _default_version(self, entry: dict[str, Any], where: str) -> tuple[str, str]:
+        """An AWS managed policy's default version in the file: (version ID, document)."""
         versions = self._versions({**entry, "PolicyVersionList": [
             v for v in entry.get("PolicyVersionList", []) if isinstance(v, dict) and (
                 v.get("IsDefaultVersion") is True or v.get("VersionId") == entry.get("DefaultVersionId"))]}, where)
         ((vid, (text, _, _)),) = versions.items()
+        return vid, text
+
+    def _aws_policy(self, entry: dict[str, Any]) -> None:
+        arn = entry["Arn"]
+        shipped = managed.get(arn)
+        if shipped is None:
+            self._kept_aws_policy(entry, arn)
+            return
+        where = self._where(entry, "AWS managed policy", shipped.name)
+        if not entry.get("PolicyVersionList"):
+            return  # only named: the shipped version it is
+        vid, text = self._default_version(entry, where)
         import json
 
         if vid == shipped.default_version_id and json.loads(text) == json.loads(shipped.document):
@@ -390,6 +404,38 @@ class _Builder:
             name=shipped.name, version_id=vid, document=text,
             updated=self._date(updated, where, "UpdateDate") if updated is not None else None)
         self.report.aws_versions.append(f"{shipped.name} {vid} (shipped: {shipped.default_version_id})")
+
+    def _kept_aws_policy(self, entry: dict[str, Any], arn: str) -> None:
+        """An AWS managed policy iamctl does not ship (AWS made it after iamctl's data): the
+        account keeps the file's copy of its default version, name, path and dates."""
+        if not entry.get("PolicyVersionList"):
+            raise no_such_entity(f"{source_of(entry)}: {arn} is not an AWS managed policy iamctl knows, and the file "
+                                 f"has no document for it. {_EXPORT_AWS_POLICIES}")
+        resource = arn.split(":", 5)[5][len("policy"):]  # "/path/Name"
+        path, name = resource[:resource.rindex("/") + 1], resource.rsplit("/", 1)[-1]
+        where = self._where(entry, "AWS managed policy", name)
+        with _about(where):
+            check_name("policy", name)
+            check_path(path)
+        for key, value in (("PolicyName", name), ("Path", path)):
+            if entry.get(key, value) != value:
+                raise invalid_input(f"{where}: {key} {entry[key]!r} does not match its Arn {arn}.")
+        if arn != f"{managed.AWS_POLICY_ARN_PREFIX}{path}{name}":
+            raise invalid_input(f"{where}: Arn {arn} is not in the aws partition, the one iamctl models.")
+        shipped = managed.get(name)
+        if shipped is not None:  # AWS managed policy names are unique across paths
+            raise invalid_input(f"{where}: Arn {arn} names the AWS managed policy {name}, whose ARN is {shipped.arn}.")
+        vid, text = self._default_version(entry, where)
+        with _about(where):
+            policies.check_document(text, policy_id=f"{name} {vid}")
+        created = self._date(entry.get("CreateDate"), where)
+        policy_id = entry.get("PolicyId")
+        shaped = isinstance(policy_id, str) and re.fullmatch(ID_PREFIX["policy"] + "[A-Z0-9]{17}", policy_id)
+        self.account.aws_policies[name] = AwsPolicyOverride(
+            name=name, version_id=vid, document=text, path=path, created=created,
+            updated=self._date(entry.get("UpdateDate", created), where, "UpdateDate"),
+            id=policy_id if shaped else None)
+        self.report.aws_kept.append(name)
 
     # ------------------------------------------------------------ groups, users, roles
 
