@@ -14,7 +14,7 @@ import subprocess
 import sys
 from functools import cache
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from iamctl.core.policy import matching
@@ -63,6 +63,8 @@ subject = st.lists(st.sampled_from(["a", "b", ":", "/"]), max_size=14).map("".jo
 
 
 @settings(max_examples=3000, deadline=None)
+@example("*:*a", "::a", (True, True))  # a spanning star then a field-bound one: the first may not commit
+@example("*a:*", "a:a:", (True, False))
 @given(pattern_text, subject, st.sampled_from([(False, False), (True, False), (True, True)]))
 def test_same_answers_as_a_dynamic_programming_matcher(body: str, tail: str, mode: tuple[bool, bool]) -> None:
     arn, resource = mode

@@ -82,11 +82,23 @@ def _without_backtracking(tokens: list[str]) -> str:
     for n, start in enumerate(stars):
         end = stars[n + 1] if n + 1 < len(stars) else len(tokens)
         chunk = "".join(tokens[start + 1 : end])
-        if n + 1 < len(stars):
+        if n + 1 < len(stars) and _may_commit(tokens[start], tokens[end], tokens[start + 1 : end]):
             out.append(f"(?>{tokens[start]}?{chunk})")
         else:
             out.append(tokens[start] + chunk)
     return "".join(out)
+
+
+def _may_commit(star: str, next_star: str, chunk: list[str]) -> bool:
+    """Whether *star* may take the leftmost place of *chunk* for good: the text a later
+    place would have covered (which ends inside the chunk's later copy) must be one the
+    next star can take instead. A star that runs anywhere can take any text; a field-bound
+    one only text without ':', which holds when both stars are field-bound (both places
+    lie in one field) and the chunk has no ':' of its own. An ARN's header has at most
+    five fields, so the stars that must stay backtracking are few."""
+    if next_star == _ANY_RUN:
+        return True
+    return star == _FIELD_RUN and ":" not in chunk
 
 
 def compile_wildcard(
