@@ -88,10 +88,14 @@ def _columns(rows: list[dict]) -> list[str]:
 def _console(env: Env) -> Any:
     from rich.console import Console
 
+    color = env.color()
     return Console(
         file=env.stdout,
-        no_color=not env.color(),
-        force_terminal=env.color() or None,
+        no_color=not color,
+        # no_color drops colours but keeps bold; without a colour system rich writes no
+        # escape code at all, as --no-color and NO_COLOR promise.
+        color_system="auto" if color else None,
+        force_terminal=color or None,
         highlight=False,
         markup=False,  # data is shown as it is: "[bold]" in a path is text, not markup
         emoji=False,  # and a tag ":thumbs_up:" is not an emoji
