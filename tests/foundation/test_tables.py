@@ -120,3 +120,16 @@ def test_no_color_on_a_terminal_means_no_escape_codes_at_all(monkeypatch, big, h
     out = plain.stdout.getvalue()
     assert "\x1b" not in out  # ... and none with --no-color or NO_COLOR
     assert "UserName" in out and "┌" in out
+
+
+@pytest.mark.parametrize("big", [False, True])
+@pytest.mark.parametrize("key", ["Content", "PolicyDocument", "AssumeRolePolicyDocument", "Document"])
+def test_a_policy_document_given_as_a_json_string_is_indented_too(monkeypatch, big, key):
+    if big:
+        monkeypatch.setattr(tables, "BIG", 0)
+    document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+    out = _render({"Policies": [{"Id": "p-1", key: document}]})
+    assert document not in out
+    assert any(line.split('"Effect"')[0].endswith("      ") for line in out.splitlines() if '"Effect"' in line)
+    # a Content that is no JSON document (the credential report's base64) is shown as it is
+    assert "ZmFrZQ==" in _render({"Report": {"Content": "ZmFrZQ==", "ReportFormat": "text/csv"}})
