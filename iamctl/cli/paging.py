@@ -77,7 +77,9 @@ class MultiKeyPaging:
     come whole. When the first key's items run past --max-items inside a page, the one
     NextToken names that page plus how many of its first-key items were already shown
     (botocore's boto_truncate_amount); resuming there gives the rest of those items and
-    empty other lists, then goes on page by page.
+    empty other lists, then goes on page by page. (botocore also empties the other lists of
+    the first page after a token that falls on a page boundary, losing them; iamctl shows
+    them, so following the tokens yields every entity exactly once.)
     """
 
     result_keys: tuple[str, ...]
