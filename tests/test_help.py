@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 
@@ -64,6 +65,31 @@ def test_help_of_every_command_renders_within_80_columns_without_typer_decoratio
         assert max(len(line) for line in lines) <= 80, path
         header = max(i for i, line in enumerate(lines) if line in (" Example:", " Examples:"))
         assert all(line.startswith("  ") for line in lines[header + 1 :]), path  # the examples come last
+
+
+# One usage token: NAME, NAME.ext, KEY=VALUE, a choice a|b|c; optional in [..], repeated as
+# NAME [NAME ...].
+_TOKEN = r"([A-Z][A-Z0-9_-]*(\.[a-z]+)?(=[A-Z][A-Z0-9_-]*)?(\|[A-Za-z0-9_-]+)*|[a-z0-9-]+(\|[a-z0-9-]+)+)"
+_ARGUMENT = rf" \[?(?!OPTIONS\])(?!COMMAND){_TOKEN}( \[{_TOKEN} \.\.\.\])?\]?"
+_USAGE_ARGS = re.compile(rf"( COMMAND)?({_ARGUMENT})*( \[OPTIONS\])?")
+
+
+def test_every_usage_line_is_the_command_path_then_argument_names_then_options() -> None:
+    # Walks the live tree, so braces, <types>, lowercase or [OPTIONS] before an argument in
+    # any command's usage line (issue 14 §3: "iamctl simulate run FILE.toml") fails here.
+    from typer._click import Context
+
+    gen_docs, tree = _tree()
+    bad = []
+    for path, command in gen_docs.walk(tree):
+        ctx = Context(command, info_name=" ".join(("iamctl", *path)))
+        line = help_module.usage(command, ctx)
+        rest = line.removeprefix(" ".join(("iamctl", *path)))
+        if not _USAGE_ARGS.fullmatch(rest):
+            bad.append(line)
+    assert bad == []
+    run = dict(gen_docs.walk(tree))[("simulate", "run")]
+    assert help_module.usage(run, Context(run, info_name="iamctl simulate run")) == "iamctl simulate run FILE.toml"
 
 
 def test_usage_lines_read_as_in_the_issue(cli) -> None:
@@ -136,11 +162,13 @@ def test_example_lines_break_only_between_an_option_and_the_next() -> None:
         assert x.strip().startswith("--")  # each continuation starts with an option, value kept with it
 
 
-def _run_in_terminal(*argv: str) -> str:
+def _run_in_terminal(*argv: str, no_color: bool = False) -> str:
     """iamctl's stdout as a terminal would get it (colour is only for terminals)."""
     primary, secondary = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80", "TERM": "xterm"}
     env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
     proc = subprocess.Popen([sys.executable, "-m", "iamctl", *argv], stdout=secondary, stderr=subprocess.PIPE, env=env)
     os.close(secondary)
     chunks = []
@@ -161,6 +189,19 @@ def test_help_is_coloured_on_a_terminal_and_no_color_turns_it_off() -> None:
     assert "\x1b[" in _run_in_terminal("user", "create", "--help")
     plain = _run_in_terminal("--no-color", "user", "create", "--help")
     assert "\x1b[" not in plain and "Usage: iamctl user create" in plain
+    plain = _run_in_terminal("simulate", "run", "--help", no_color=True)
+    assert "\x1b" not in plain and "Usage: iamctl simulate run FILE.toml" in plain
+
+
+def test_no_color_tables_on_a_terminal_have_no_escape_codes(tmp_path) -> None:
+    store = str(tmp_path / "s.toml")
+    assert "123456789012" in _run_in_terminal("--store", store, "init", "--account-id", "123456789012")
+    _run_in_terminal("--store", store, "user", "create", "alice")
+    assert "\x1b[" in _run_in_terminal("--store", store, "user", "list")
+    for out in (_run_in_terminal("--no-color", "--store", store, "user", "list"),
+                _run_in_terminal("--store", store, "user", "list", no_color=True),
+                _run_in_terminal("--no-color", "--store", store, "user", "get", "alice")):
+        assert "\x1b" not in out and "alice" in out
 
 
 def test_help_piped_has_no_colour_codes(cli) -> None:

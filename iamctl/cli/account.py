@@ -6,6 +6,7 @@ import typer
 
 from iamctl.cli.common import emit, info, read, write
 from iamctl.cli.confirm import YES, confirm
+from iamctl.cli.paging import paginated
 from iamctl.core import shapes_account
 from iamctl.core.service import accounts
 
@@ -81,6 +82,8 @@ def use(selector: str = typer.Argument(..., metavar="ID-OR-ALIAS", help="Account
 
 
 @app.command("authorization-details")
+# aws-cli's paginator for get-account-authorization-details: four result keys, one NextToken.
+@paginated(("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"))
 def authorization_details(
     filter_: list[str] = typer.Option(
         None, "--filter", metavar="TYPE",

@@ -58,7 +58,15 @@ def billing(prices: str = PRICES) -> None:
     Example: iamctl billing org create && iamctl billing invite 222222222222 --notes "Dev"
     """
     global _group_prices
+    _check_prices(prices)
     _group_prices = prices
+
+
+def _check_prices(path: str | None) -> None:
+    """--prices '' is a mistake (an unset variable, say), not a request for the built-in list."""
+    if path is not None and not path.strip():
+        raise UsageError("--prices needs a price list file (TOML, see 'iamctl billing prices --help'); "
+                         "leave it out for the built-in list.", "InvalidPriceList")
 
 
 def now_from(at: str | None) -> datetime:
@@ -75,6 +83,7 @@ def now_from(at: str | None) -> datetime:
 def price_list(path: str | None):
     from iamctl.core.billing import prices
 
+    _check_prices(path)
     chosen = path or _group_prices
     return prices.load_prices(chosen) if chosen else prices.default_prices()
 

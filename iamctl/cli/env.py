@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from iamctl.cli.paging import Paging
+    from iamctl.cli.paging import MultiKeyPaging, Paging
 
 # text follows aws-cli's text rules; lines is iamctl 0.2's text layout (one record a line).
 OUTPUTS = ("table", "json", "yaml", "text", "lines")
@@ -41,7 +41,7 @@ class Env:
     query: str | None = None
     no_color: bool = False
     # Set by a paginated list command (cli/paging.py): which page emit() prints.
-    paging: Paging | None = None
+    paging: Paging | MultiKeyPaging | None = None
     # What the command did, for cli/done.py: a store write committed; anything shown.
     wrote: bool = False
     spoke: bool = False

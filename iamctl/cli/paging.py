@@ -67,19 +67,85 @@ class Paging:
         return full, Pages(parts, token)
 
 
-def encode_token(result_key: str, offset: int) -> str:
-    payload = json.dumps({"Marker": f"{result_key}:{offset}"}, separators=(",", ":"))
+@dataclass
+class MultiKeyPaging:
+    """aws-cli's paginator for an operation with several result keys (GetAccountAuthorizationDetails:
+    UserDetailList, GroupDetailList, RoleDetailList, Policies), as botocore's PageIterator does it.
+
+    The service returns the lists' items in that order, --page-size items a page, each
+    page split by list. --max-items counts the FIRST key's items only; a page's other lists
+    come whole. When the first key's items run past --max-items inside a page, the one
+    NextToken names that page plus how many of its first-key items were already shown
+    (botocore's boto_truncate_amount); resuming there gives the rest of those items and
+    empty other lists, then goes on page by page. (botocore also empties the other lists of
+    the first page after a token that falls on a page boundary, losing them; iamctl shows
+    them, so following the tokens yields every entity exactly once.)
+    """
+
+    result_keys: tuple[str, ...]
+    max_items: int | None = None
+    starting_token: str | None = None
+    page_size: int | None = None
+    default_page: int = DEFAULT_PAGE_SIZE
+
+    def apply(self, data: dict) -> tuple[dict, Pages]:
+        # A list the response leaves out (--filter) stays out, as in botocore's full result;
+        # without the first key, --max-items has nothing to count and all comes at once.
+        primary = self.result_keys[0]
+        keys = tuple(k for k in self.result_keys if k in data)
+        flat = [(k, item) for k in keys for item in data.get(k) or []]
+        size = self.page_size or self.default_page
+        offset, skip = (decode_token(self.starting_token, primary, truncation=True)
+                        if self.starting_token else (0, 0))
+        rest = {k: v for k, v in data.items() if k not in keys}
+        full: dict[str, Any] = {k: [] for k in keys}
+        parts: list[dict] = []
+        token, total = None, 0
+        while True:
+            page = {k: [item for kk, item in flat[offset:offset + size] if kk == k] for k in keys}
+            if skip:  # resuming inside this page: the rest of its first-key items only
+                page = {k: (v[skip:] if k == primary else []) for k, v in page.items()}
+            shown = len(page.get(primary, []))
+            over = total + shown - self.max_items if self.max_items is not None else 0
+            if over > 0:
+                page[primary] = page[primary][:shown - over]
+                token = encode_token(primary, offset, skip + shown - over)
+            parts.append(page)
+            for k in keys:
+                full[k].extend(page[k])
+            total += len(page.get(primary, []))
+            offset, skip = offset + size, 0
+            if token or offset >= len(flat):
+                break
+            if self.max_items is not None and total == self.max_items:
+                token = encode_token(primary, offset)
+                break
+        parts[0] = {**rest, **parts[0]}
+        full.update(rest)
+        if token:
+            full["NextToken"] = token
+        return full, Pages(parts, token)
+
+
+def encode_token(result_key: str, offset: int, truncate: int = 0) -> str:
+    token: dict[str, Any] = {"Marker": f"{result_key}:{offset}"}
+    if truncate:
+        token["boto_truncate_amount"] = truncate  # botocore's name for it
+    payload = json.dumps(token, separators=(",", ":"))
     return base64.b64encode(payload.encode()).decode()
 
 
-def decode_token(token: str, result_key: str) -> int:
+def decode_token(token: str, result_key: str, truncation: bool = False) -> Any:
+    """The offset a token resumes from; with *truncation*, (offset, items of that page
+    already shown)."""
     try:
-        marker = json.loads(base64.b64decode(token, validate=True))["Marker"]
-        key, _, offset = marker.rpartition(":")
-        if key != result_key or not offset.isdigit():
-            raise ValueError(marker)
-        return int(offset)
-    except (ValueError, TypeError, KeyError, binascii.Error):
+        decoded = json.loads(base64.b64decode(token, validate=True))
+        key, _, offset = decoded["Marker"].rpartition(":")
+        skip = decoded.get("boto_truncate_amount", 0)
+        if key != result_key or not offset.isdigit() or type(skip) is not int or skip < 0 or (skip and not truncation):
+            raise ValueError(decoded)
+        return (int(offset), skip) if truncation else int(offset)
+    except (ValueError, TypeError, KeyError, AttributeError, binascii.Error):
         raise UsageError(f"Bad starting token: {token} (give the NextToken this listing printed)",
                          "InvalidStartingToken") from None
 
@@ -110,10 +176,11 @@ _OPTIONS = [
 ]
 
 
-def paginated(result_key: str, *, limit: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE,
+def paginated(result_key: str | tuple[str, ...], *, limit: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE,
               field: str = "maxItems") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Give a list command aws-cli's pagination options; its emit() prints the page. *limit*,
-    *default* and *field* are the service's page size rules (IAM's unless given)."""
+    *default* and *field* are the service's page size rules (IAM's unless given). A tuple of
+    result keys pages as aws-cli pages several lists (MultiKeyPaging)."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(command)
@@ -122,7 +189,9 @@ def paginated(result_key: str, *, limit: int = MAX_PAGE_SIZE, default: int = DEF
         def wrapper(*args: Any, max_items: int | None = None, starting_token: str | None = None,
                     page_size: int | None = None, **kwargs: Any) -> Any:
             check(max_items, page_size, limit, field)
-            current().paging = Paging(result_key, max_items, starting_token, page_size, default)
+            current().paging = (MultiKeyPaging(result_key, max_items, starting_token, page_size, default)
+                                if isinstance(result_key, tuple)
+                                else Paging(result_key, max_items, starting_token, page_size, default))
             try:
                 return command(*args, **kwargs)
             finally:

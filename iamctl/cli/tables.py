@@ -1,8 +1,8 @@
 """Tables for people: everything shown in full, nested data as tables inside tables.
 
 - No ARN, ID or date is cut short: a cell too wide for the terminal wraps (folds) instead.
-- A policy document is shown as indented JSON; other nested objects and lists of objects
-  are tables inside the cell.
+- A policy document (also one held as a JSON string, as Organizations' Content) is shown
+  as indented JSON; other nested objects and lists of objects are tables inside the cell.
 - Piped (stdout not a terminal), a table is as wide as its content: nothing is cut.
 - An empty listing prints nothing on stdout and says so on stderr ("No users found.").
 - A big listing (more than BIG rows) is drawn by a plain renderer of the same look: rich
@@ -23,6 +23,10 @@ BIG = 500
 UNLIMITED = 1_000_000
 
 # Envelope keys whose plain-words form reads badly in "No ... found."
+# Fields that hold a policy document, as AWS names them. Organizations' Content is the
+# document as a JSON string (so it stays in --output json); a table decodes it to indent it.
+POLICY_FIELDS = frozenset({"Content", "PolicyDocument", "AssumeRolePolicyDocument", "Document"})
+
 _NOUNS = {"AccessKeyMetadata": "access keys", "MFADevices": "MFA devices", "Versions": "policy versions",
           "EvaluationResults": "results", "SecurityStatus": "checks"}
 
@@ -88,10 +92,14 @@ def _columns(rows: list[dict]) -> list[str]:
 def _console(env: Env) -> Any:
     from rich.console import Console
 
+    color = env.color()
     return Console(
         file=env.stdout,
-        no_color=not env.color(),
-        force_terminal=env.color() or None,
+        no_color=not color,
+        # no_color drops colours but keeps bold; without a colour system rich writes no
+        # escape code at all, as --no-color and NO_COLOR promise.
+        color_system="auto" if color else None,
+        force_terminal=color or None,
         highlight=False,
         markup=False,  # data is shown as it is: "[bold]" in a path is text, not markup
         emoji=False,  # and a tag ":thumbs_up:" is not an emoji
@@ -122,14 +130,14 @@ def _table(*columns: str, header: bool = True, nested: bool = False) -> Any:
 def _list_table(columns: list[str], rows: list[dict], *, nested: bool = False) -> Any:
     table = _table(*columns, nested=nested)
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(_cell(_document(c, row.get(c))) for c in columns))
     return table
 
 
 def _dict_table(item: dict, *, nested: bool = False) -> Any:
     table = _table("Field", "Value", header=False, nested=nested)
     for key, value in item.items():
-        table.add_row(_text(key), _cell(value))
+        table.add_row(_text(key), _cell(_document(key, value)))
     return table
 
 
@@ -144,6 +152,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list):
         return _text("\n".join(_scalar(v) for v in value))
     return _text("" if value is None or value == {} else _scalar(value))
+
+
+def _document(key: str, value: Any) -> Any:
+    """A policy document held as a JSON string in a policy field, decoded; else *value*
+    (a Content that is not JSON, such as the credential report's base64, stays as it is)."""
+    if key in POLICY_FIELDS and isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(decoded, dict) and is_policy_document(decoded):
+            return decoded
+    return value
 
 
 def is_policy_document(value: dict) -> bool:
@@ -183,7 +204,7 @@ def _plain(env: Env, columns: list[str], rows: list[dict]) -> None:
     """The same box as the rich tables, drawn directly: the cost is the text, not a layout."""
     from rich.cells import cell_len
 
-    cells = [[_plain_lines(row.get(c)) for c in columns] for row in rows]
+    cells = [[_plain_lines(_document(c, row.get(c))) for c in columns] for row in rows]
     widths = [max([cell_len(c)] + [cell_len(line) for row in cells for line in row[i]]) for i, c in enumerate(columns)]
     if env.stdout.isatty():
         import shutil

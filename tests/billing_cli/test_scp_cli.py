@@ -150,3 +150,16 @@ def test_scp_at_an_ou_through_the_cli(ok, org, store_path) -> None:
     assert decision == "explicitDeny" and f"DenyS3 at OU Sandbox ({ou})" in why
     assert ask(OPS)[0] == "allowed"  # still at the root: only FullAWSAccess applies
     assert ask(PAYER)[0] == "allowed"  # the management account is never bound by SCPs
+
+
+def test_scp_content_in_a_table_is_indented_json(ok, org) -> None:
+    # Content is a JSON string in AWS's shape (and stays one in --output json); a table shows
+    # it as every other policy document in a table: indented.
+    ok("billing", "scp", "create", "DenyS3", "--document", "-", stdin=DENY_S3)
+    out = ok("billing", "scp", "get", "DenyS3").out
+    assert '"Statement": [' in out and '"Effect": "Deny",' in out
+    assert DENY_S3 not in out and '"Version":"2012-10-17"' not in out
+    line = next(line for line in out.splitlines() if '"Sid": "NoS3"' in line)
+    assert line.split('"Sid"')[0].endswith("      ")  # nested three levels deep
+    got = ok("billing", "scp", "get", "DenyS3", "--output", "json").json()["Policy"]
+    assert got["Content"] == DENY_S3

@@ -6,6 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from .conftest import DATA, DEV, OPS, PAYER, WORKED_EXAMPLE_CSV
 
 AFTER_MARCH = "2026-04-02T00:00:00Z"
@@ -227,3 +229,26 @@ def test_worked_example_as_a_script_would_run_it(org, prices_file) -> None:
     assert result.json() == ["6720.00", "7660.00", "940.00"]
     refused = run_subprocess("billing", "invite", "999999999999")
     assert refused.code == 3 and refused.err.startswith("iamctl: AccountNotFoundException: ")
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("billing", "prices", "--prices", "{}"),
+        ("billing", "--prices", "{}", "prices"),
+        ("billing", "--prices", "{}", "usage", "list"),  # given to the group, even where nothing is priced
+        ("billing", "invoice", "--month", "2026-03", "--prices", "{}"),
+        ("billing", "usage", "add", "--service", "AmazonS3", "--usage-type", "TimedStorage-ByteHrs",
+         "--quantity", "1", "--month", "2026-03", "--prices", "{}"),
+    ],
+)
+def test_an_empty_prices_path_is_a_usage_error_not_the_builtin_list(cli, ok, accounts, argv, empty) -> None:
+    before = ok("billing", "usage", "list", "--output", "json").out
+    result = cli(*(empty if a == "{}" else a for a in argv))
+    assert result.code == 2 and result.out == ""
+    assert result.err.splitlines() == [
+        "iamctl: InvalidPriceList: --prices needs a price list file (TOML, see 'iamctl billing prices --help'); "
+        "leave it out for the built-in list."
+    ]
+    assert ok("billing", "usage", "list", "--output", "json").out == before  # nothing recorded

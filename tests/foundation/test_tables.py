@@ -99,3 +99,37 @@ def test_a_paged_table_says_how_to_go_on(ok):
     result = ok("user", "list", "--max-items", "1")
     assert "a" in result.out and "NextToken" not in result.out
     assert result.err.startswith("More items: go on with --starting-token ")
+
+
+@pytest.mark.parametrize("big", [False, True])
+@pytest.mark.parametrize("how", ["--no-color", "NO_COLOR"])
+def test_no_color_on_a_terminal_means_no_escape_codes_at_all(monkeypatch, big, how):
+    # no_color alone keeps bold and other styles in rich; NO_COLOR's spec says no ANSI at all.
+    if big:
+        monkeypatch.setattr(tables, "BIG", 0)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    data = {"Users": [_user("u0")], "Marker": None}
+    coloured = Env(output="table", stdout=Terminal())
+    emit(coloured, {"Users": [_user("u0")]})
+    assert "\x1b[" in coloured.stdout.getvalue()  # a terminal gets bold headers ...
+    if how == "NO_COLOR":
+        monkeypatch.setenv("NO_COLOR", "1")
+    plain = Env(output="table", stdout=Terminal(), no_color=how == "--no-color")
+    emit(plain, {"Users": [_user("u0")]})
+    emit(plain, {"User": data["Users"][0]})
+    out = plain.stdout.getvalue()
+    assert "\x1b" not in out  # ... and none with --no-color or NO_COLOR
+    assert "UserName" in out and "┌" in out
+
+
+@pytest.mark.parametrize("big", [False, True])
+@pytest.mark.parametrize("key", ["Content", "PolicyDocument", "AssumeRolePolicyDocument", "Document"])
+def test_a_policy_document_given_as_a_json_string_is_indented_too(monkeypatch, big, key):
+    if big:
+        monkeypatch.setattr(tables, "BIG", 0)
+    document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+    out = _render({"Policies": [{"Id": "p-1", key: document}]})
+    assert document not in out
+    assert any(line.split('"Effect"')[0].endswith("      ") for line in out.splitlines() if '"Effect"' in line)
+    # a Content that is no JSON document (the credential report's base64) is shown as it is
+    assert "ZmFrZQ==" in _render({"Report": {"Content": "ZmFrZQ==", "ReportFormat": "text/csv"}})

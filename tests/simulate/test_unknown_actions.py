@@ -79,6 +79,22 @@ def test_action_without_prefix_exits_2_with_one_line(cli, write, command) -> Non
     ]
 
 
+@pytest.mark.parametrize("action", ["", "s3", "s3:", ":GetObject", " "])
+@pytest.mark.parametrize("command", ["custom", "principal", "run"])
+def test_empty_or_prefix_only_action_is_a_usage_error(cli, write, command: str, action: str) -> None:
+    policy = write("p.json", doc(allow("*")))
+    if command == "run":
+        cases = f'[[case]]\npolicies = ["p.json"]\naction = {action!r}\nexpect = "allowed"\n'
+        args = ["run", write("cases.toml", cases)]
+    else:
+        args = [command, *(["--policy", policy] if command == "custom" else ["bob"]), "--action", action]
+    r = cli("simulate", *args)
+    assert r.code == 2
+    assert r.out == ""
+    assert len(r.err.splitlines()) == 1
+    assert f"Action {action!r} has no service prefix" in r.err
+
+
 CASES = """
 [[case]]
 name = "typo"
