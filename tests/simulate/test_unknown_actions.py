@@ -92,7 +92,8 @@ def test_empty_or_prefix_only_action_is_a_usage_error(cli, write, command: str, 
     assert r.code == 2
     assert r.out == ""
     assert len(r.err.splitlines()) == 1
-    assert f"Action {action!r} has no service prefix" in r.err
+    missing = "action name" if action.endswith(":") else "service prefix"
+    assert f"Action {action!r} has no {missing}" in r.err
 
 
 CASES = """
