@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 from iamctl.core.model import Account, StoreData
-from iamctl.core.service import accounts, groups, roles, users
+from iamctl.core.service import groups, roles, users
+from tests.roles.helpers import NOW, A, B, allow, doc, store, trust
 
-A = "111122223333"
-B = "444455556666"
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-
-def store() -> StoreData:
-    data = accounts.new_store(A)
-    accounts.create(data, account_id=B)
-    return data
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(action, resource="*", **extra) -> dict:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+__all__ = ["NOW", "A", "B", "allow", "arn", "deny", "doc", "role_with", "store", "trust", "user_with"]
 
 
 def deny(action, resource="*", **extra) -> dict:
     return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
-
-
-def trust(principal: dict, action: str = "sts:AssumeRole", **extra) -> str:
-    return doc({"Effect": "Allow", "Principal": principal, "Action": action, **extra})
 
 
 def user_with(account: Account, name: str, *statements: dict, group: str | None = None):
