@@ -355,6 +355,10 @@ def usage_shape(record: Any) -> dict[str, Any]:
     return out
 
 
+# 100,000 usage rows are about 9 MB; a file this size is no month of usage.
+USAGE_FILE_LIMIT = 64 * 2**20
+
+
 @usage_app.command("add")
 def usage_add(
     service: str = typer.Option(..., "--service", help="AWS's service code: AmazonS3, AmazonEC2, AWSDataTransfer ..."),
@@ -444,9 +448,17 @@ Example: iamctl billing usage import march.csv
 @usage_app.command("import", help=USAGE_IMPORT_HELP)
 def usage_import(path: str = typer.Argument(..., metavar="FILE.csv|-", help="The CSV file; - reads stdin.")) -> None:
     from iamctl.cli.common import read_document
+    from iamctl.core.errors import IamError, UsageError
     from iamctl.core.service import billing as svc
 
-    text = read_document(path, limit=None)  # a month of usage is rows, not a policy: no size limit
+    try:  # rows, not a policy: a far larger limit, but one (`/dev/zero` must not read forever)
+        text = read_document(path, limit=USAGE_FILE_LIMIT)
+    except IamError as exc:
+        if exc.code != "ValidationError":
+            raise
+        where = "stdin" if path == "-" else path
+        raise UsageError(f"{where} holds more than {USAGE_FILE_LIMIT:,} characters ({USAGE_FILE_LIMIT // 2**20} MiB, "
+                         "about 700,000 usage rows); import it in parts.", "UsageFileTooLarge") from None
     with write_store_account() as (data, _):
         added = svc.import_usage(data, text, "<stdin>" if path == "-" else path)
         shapes = [usage_shape(r) for r in added]

@@ -252,3 +252,12 @@ def test_an_empty_prices_path_is_a_usage_error_not_the_builtin_list(cli, ok, acc
         "leave it out for the built-in list."
     ]
     assert ok("billing", "usage", "list", "--output", "json").out == before  # nothing recorded
+
+
+def test_usage_import_of_an_endless_file_is_refused_not_read_forever(cli, accounts, store_path) -> None:
+    before = store_path.read_bytes()
+    result = cli("billing", "usage", "import", "/dev/zero")
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("iamctl: UsageFileTooLarge: /dev/zero holds more than 67,108,864 characters")
+    assert result.err.count("\n") == 1
+    assert store_path.read_bytes() == before
