@@ -38,7 +38,7 @@ def check() -> None:
 def path() -> None:
     """Print the path of the store in use (from --store, IAMCTL_STORE, or the default),
     whether or not it exists yet; with --output json, where it came from and the file writes
-    lock and replace (a symbolic link's target: the lock is taken on the store file itself).
+    lock and replace (a symbolic link's target: the lock is taken on that file's directory).
 
     Example: git add "$(iamctl store path)"
     """

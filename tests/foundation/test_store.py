@@ -186,7 +186,7 @@ def test_lock_timeout_is_exit_4(cli, account, store_path, monkeypatch):
     import os
 
     monkeypatch.setenv("IAMCTL_LOCK_TIMEOUT", "0.2")
-    fd = os.open(store_path, os.O_RDONLY)  # the lock is a flock on the store file itself
+    fd = os.open(store_path.parent, os.O_RDONLY | os.O_DIRECTORY)  # the lock: a flock on the store's directory
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         fails(cli("user", "create", "alice"), 4,

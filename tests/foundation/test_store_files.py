@@ -72,7 +72,7 @@ def test_writers_through_the_link_and_the_target_share_one_lock(linked):
 def test_the_lock_held_on_the_target_holds_writers_through_the_link(cli, linked, monkeypatch):
     link, target = linked
     monkeypatch.setenv("IAMCTL_LOCK_TIMEOUT", "0.3")
-    fd = os.open(target, os.O_RDONLY)
+    fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)  # the lock: a flock on the target's directory
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         fails(cli("user", "create", "alice"), 4,
@@ -182,7 +182,7 @@ def test_no_lock_file_is_left_beside_the_store(ok, store_path):
 def _hold_lock_for(path: Path, seconds: float) -> subprocess.Popen:
     """Another process that holds the store's lock for *seconds*, then lets go."""
     script = ("import fcntl, os, sys, time\n"
-              "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+              "fd = os.open(os.path.dirname(sys.argv[1]), os.O_RDONLY | os.O_DIRECTORY)\n"
               "fcntl.flock(fd, fcntl.LOCK_EX)\n"
               "print('held', flush=True)\n"
               "time.sleep(float(sys.argv[2]))\n")

@@ -7,7 +7,7 @@ where each account's tables are, and each account is parsed, checked and cached 
 checked by a CRC) only when a command first uses it. A file whose layout is not one region
 per account (split.py) is read as one document, through one cache, as before.
 
-A write holds an exclusive ``flock`` on the store file (files.py) for the whole
+A write holds an exclusive ``flock`` on the store's directory (files.py) for the whole
 read-modify-write, splices only the changed blocks into the text (see blocks.py), writes a
 temporary file in the same directory, fsyncs it, renames it into place keeping the old
 file's mode and owner, fsyncs the directory, and refreshes the cache. A store that fails

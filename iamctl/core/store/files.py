@@ -3,11 +3,11 @@
 - A store reached through a symbolic link (a dotfiles repo, a shared checkout) is read,
   locked and written at its target, resolved once, so the link stays a link and writers
   through either name exclude each other.
-- The lock is an exclusive ``flock`` on the store file itself: no lock file is left
-  beside the store (or in a git checkout), every name of the file shares it, and every
-  user who can read the store can take it. A write replaces the file (a new inode), so a
-  waiter that gets the lock checks that it still holds the file at the path and else
-  locks the new one.
+- The lock is an exclusive ``flock`` on the store's directory: no lock file is left
+  beside the store (or in a git checkout), every name of the file shares it (two stores
+  in one directory share it too), and every user who can read the store can take it. A
+  write replaces the file (a new inode) but not the directory, so waiters queue on one
+  lock and none is passed over by writers that started after it.
 - Waiting is a blocking ``flock`` bounded by a timer (SIGALRM in the main thread), so a
   waiter takes the lock the moment it is released instead of polling for it.
 - A write goes to ``.<name>.<pid>.tmp`` in the same directory, is fsynced, takes the old
@@ -72,28 +72,33 @@ def check_links(st: os.stat_result, shown: Path) -> None:
 
 @contextlib.contextmanager
 def locked(file: Path, shown: Path, timeout: float) -> Iterator[int]:
-    """Hold the store's lock; yield a read-only descriptor of the locked file."""
+    """Hold the store's lock; yield a read-only descriptor of the locked file.
+
+    The flock is taken on the store's directory, whose inode stays while the file is
+    replaced by every write: waiters queue on one lock. (On the file itself, each write
+    moved the lock to a new inode; every waiter woke on the old one, found it stale and
+    raced newly started writers for the new one, so a few were starved past their timeout.)
+    """
     deadline = time.monotonic() + timeout
-    while True:
+    os.close(_open(file, shown))  # a missing or unreadable store is said as such, not as a lock problem
+    dir_fd = _open_directory(file, shown)
+    try:
+        if not _flock(dir_fd, deadline - time.monotonic()):
+            raise StoreError(f"Another iamctl holds the lock on {shown} (waited {timeout:g} s).", "LockTimeout")
         fd = _open(file, shown)
         try:
-            if not _flock(fd, deadline - time.monotonic()):
-                raise StoreError(f"Another iamctl holds the lock on {shown} (waited {timeout:g} s).", "LockTimeout")
-            held = os.fstat(fd)
-            try:
-                now = os.stat(file)
-            except FileNotFoundError:
-                now = None
-        except BaseException:
+            yield fd
+        finally:
             os.close(fd)
-            raise
-        if now is not None and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
-            break
-        os.close(fd)  # the file was replaced while we waited: lock the one at the path now
-    try:
-        yield fd
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(dir_fd)  # closing releases the flock
+
+
+def _open_directory(file: Path, shown: Path) -> int:
+    try:
+        return os.open(file.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise StoreError(f"Cannot lock the store {shown}: its directory: {exc.strerror}.", "StoreUnreadable") from None
 
 
 def _open(file: Path, shown: Path) -> int:
