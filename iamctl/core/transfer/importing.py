@@ -439,6 +439,20 @@ class _Builder:
 
     # ------------------------------------------------------------ groups, users, roles
 
+    def _policies(self, service: Any, name: str, attached: list[str], inline: list[tuple[str, str]]) -> None:
+        """Attach *attached* and put *inline* on a group, user or role through its service
+        module (groups, users, roles), so each create rule and quota applies."""
+        for arn in attached:
+            service.attach_policy(self.account, name, arn)
+        for policy_name, text in inline:
+            service.put_policy(self.account, name, policy_name, text)
+
+    def _stamp(self, entity: Any, entry: dict[str, Any], where: str, kind: str, name: str, path: str) -> None:
+        """The file's ARN checked (after the name and path checks), then its ID and date kept."""
+        self._check_arn(entry, where, kind, name, path)
+        entity.id = self._unique_id(kind, entry.get(f"{kind.capitalize()}Id"))
+        entity.created = self._date(entry.get("CreateDate"), where)
+
     def _group(self, entry: dict[str, Any]) -> None:
         name = self._name(entry, "GroupName", "group")
         where = self._where(entry, "group", name)
@@ -447,13 +461,8 @@ class _Builder:
         inline = self._inline(entry, "GroupPolicyList", where)
         with _about(where):
             group = groups.create(self.account, name, path=path)
-            for arn in attached:
-                groups.attach_policy(self.account, name, arn)
-            for policy_name, text in inline:
-                groups.put_policy(self.account, name, policy_name, text)
-        self._check_arn(entry, where, "group", name, path)  # after the name and path checks
-        group.id = self._unique_id("group", entry.get("GroupId"))
-        group.created = self._date(entry.get("CreateDate"), where)
+            self._policies(groups, name, attached, inline)
+        self._stamp(group, entry, where, "group", name, path)
 
     def _user(self, entry: dict[str, Any]) -> None:
         name = self._name(entry, "UserName", "user")
@@ -470,15 +479,10 @@ class _Builder:
             user = users.create(self.account, name, path=path, tags=self._tags(entry, where))
             for group in member_of:
                 groups.add_user(self.account, group, name)
-            for arn in attached:
-                users.attach_policy(self.account, name, arn)
-            for policy_name, text in inline:
-                users.put_policy(self.account, name, policy_name, text)
+            self._policies(users, name, attached, inline)
             if boundary:
                 users.set_boundary(self.account, name, boundary)
-        self._check_arn(entry, where, "user", name, path)  # after the name and path checks
-        user.id = self._unique_id("user", entry.get("UserId"))
-        user.created = self._date(entry.get("CreateDate"), where)
+        self._stamp(user, entry, where, "user", name, path)
 
     def _role_extras(self, entry: dict[str, Any], name: str) -> dict[str, Any]:
         """Description and MaxSessionDuration: RoleDetail leaves them out, but the copy of
@@ -507,13 +511,8 @@ class _Builder:
                                 description=self._field(extras, "Description", where, "") or None,
                                 max_session_duration=self._field(extras, "MaxSessionDuration", where, 3600, int),
                                 tags=self._tags(entry, where), boundary=boundary)
-            for arn in attached:
-                roles.attach_policy(self.account, name, arn)
-            for policy_name, text in inline:
-                roles.put_policy(self.account, name, policy_name, text)
-        self._check_arn(entry, where, "role", name, path)  # after the name and path checks
-        role.id = self._unique_id("role", entry.get("RoleId"))
-        role.created = self._date(entry.get("CreateDate"), where)
+            self._policies(roles, name, attached, inline)
+        self._stamp(role, entry, where, "role", name, path)
         last_used = (self._field(entry, "RoleLastUsed", where, {}, dict) or {}).get("LastUsedDate")
         if last_used is not None:
             role.last_used = self._date(last_used, where, "RoleLastUsed.LastUsedDate")
