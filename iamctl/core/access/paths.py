@@ -38,7 +38,7 @@ from datetime import datetime
 
 from iamctl.core import principals, sts
 from iamctl.core.access import decide as d
-from iamctl.core.access.quick import may_be_allowed, named_actions
+from iamctl.core.access.quick import may_be_allowed, named_actions, sort_aws_principals
 from iamctl.core.access.subjects import Who, everyone
 from iamctl.core.model import Account, StoreData
 from iamctl.core.policy.evaluate import MatchedStatement
@@ -195,13 +195,7 @@ def _trust_candidates(data: StoreData, role_arn: str, graph: Graph, assumers: di
         if st.principals is None:
             everybody = True
             continue
-        for ident in st.principals.get("AWS", ()):
-            if ident == "*":
-                everybody = True
-            elif ident.endswith(":root") or ident.isdigit():
-                accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
-            else:
-                named.add(ident)
+        everybody = sort_aws_principals(st.principals.get("AWS", ()), named, accounts) or everybody
     found = {arn for arn in named if arn in graph.nodes}
     if everybody:
         found.update(arn for arn, who in graph.nodes.items() if who.account.id == home)

@@ -85,6 +85,20 @@ def named_actions(who: Who, actions: Iterable[str]) -> set[str]:
     return {a for a in actions if any(allows(t, a.lower()) for t in texts)}
 
 
+def sort_aws_principals(idents: Iterable[str], named: set[str], accounts: set[str]) -> bool:
+    """Sort a statement's "AWS" principals into *named* ARNs and *accounts* (an account ID,
+    or its root ARN); True when one is "*" (anyone)."""
+    anyone = False
+    for ident in idents:
+        if ident == "*":
+            anyone = True
+        elif ident.endswith(":root") or ident.isdigit():
+            accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
+        else:
+            named.add(ident)
+    return anyone
+
+
 @functools.lru_cache(maxsize=8192)
 def trusted_principals(text: str) -> tuple[frozenset[str], frozenset[str], bool]:
     """(ARNs named, account IDs named, anyone) in a trust policy's Allow statements;
@@ -102,13 +116,7 @@ def trusted_principals(text: str) -> tuple[frozenset[str], frozenset[str], bool]
                 anyone = True
                 continue
             aws = principal.get("AWS", []) if isinstance(principal, dict) else []
-            for ident in _listed(aws):
-                if ident == "*":
-                    anyone = True
-                elif ident.endswith(":root") or ident.isdigit():
-                    accounts.add(ident.split(":")[4] if ident.startswith("arn:") else ident)
-                else:
-                    named.add(ident)
+            anyone = sort_aws_principals(_listed(aws), named, accounts) or anyone
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         anyone = True
     return frozenset(named), frozenset(accounts), anyone
