@@ -239,3 +239,26 @@ def test_readme_says_how_to_enable_completion_in_one_line_per_shell() -> None:
         "iamctl completion fish > ~/.config/fish/completions/iamctl.fish",
     ):
         assert line in readme
+
+
+def test_a_write_refreshes_names_without_reading_the_other_accounts(filled, cli, monkeypatch) -> None:
+    from iamctl.core import completion
+    from iamctl.core.model import Account
+    from iamctl.core.model.lazy import peek_items
+
+    assert cli("--account", "dev", "user", "create", "devuser").code == 0
+    assert offered("user", "get", "") == ["alice", "bob"]  # builds the names cache
+    seen: list[dict[str, bool]] = []
+    real = completion.collect
+
+    def spy(data, previous=None):
+        names = real(data, previous)
+        seen.append({a: isinstance(held, Account) for a, held in peek_items(data.accounts)})
+        return names
+
+    monkeypatch.setattr(completion, "collect", spy)
+    assert cli("user", "create", "carol").code == 0  # the default account only
+    assert seen and seen[-1]["210987654321"] is False  # dev was not read for its names
+    monkeypatch.setattr(completion, "collect", real)
+    assert offered("user", "get", "") == ["alice", "bob", "carol"]
+    assert offered("--account", "dev", "user", "get", "") == ["devuser"]

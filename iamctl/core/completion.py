@@ -10,6 +10,7 @@ unless that cache is stale.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -70,10 +71,20 @@ def refresh_after_write(store_path: str, data: Any) -> None:
     cache = _cache_file(store_path)
     if not os.path.exists(cache):
         return
+    import json
+
     try:
+        with open(cache, "rb") as f:
+            previous = json.load(f).get("accounts", {})
         st = os.stat(store_path)
-        names = collect(data)
+        # Accounts this command did not read keep their names: a write pays for the
+        # account it touches, not for parsing every other one to list its names.
+        names = collect(data, previous)
     except Exception:  # never fail a write that succeeded over a cache of names
+        return
+    if names is None:  # an account neither read nor in the old names: the next TAB rebuilds
+        with contextlib.suppress(OSError):
+            os.unlink(cache)
         return
     names["key"] = [st.st_size, st.st_mtime_ns, st.st_ino, _FORMAT]
     _write(cache, names)
@@ -94,10 +105,21 @@ def _write(path: str, names: dict[str, Any]) -> None:
         pass  # no cache: the next TAB reads the store again
 
 
-def collect(data: Any) -> dict[str, Any]:
-    """Every name a command line may need, by account, from a StoreData."""
+def collect(data: Any, previous: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Every name a command line may need, by account, from a StoreData. With *previous*
+    (the accounts of an earlier collect), an account the store has not read takes its
+    names from there instead of being read; None when one of them is not there."""
+    from iamctl.core.model import Account
+    from iamctl.core.model.lazy import peek_items
+
     accounts = {}
-    for account_id, account in data.accounts.items():
+    for account_id, held in peek_items(data.accounts):
+        if previous is not None and not isinstance(held, Account):
+            if account_id not in previous:
+                return None
+            accounts[account_id] = previous[account_id]
+            continue
+        account = data.accounts[account_id]
         accounts[account_id] = {
             "alias": account.alias,
             "user": sorted(account.users),
