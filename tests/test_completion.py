@@ -262,3 +262,12 @@ def test_a_write_refreshes_names_without_reading_the_other_accounts(filled, cli,
     monkeypatch.setattr(completion, "collect", real)
     assert offered("user", "get", "") == ["alice", "bob", "carol"]
     assert offered("--account", "dev", "user", "get", "") == ["devuser"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(account, store_path) -> None:
+    proc = subprocess.run(
+        ["bash", "-c", f'set -o pipefail; "{sys.executable}" -m iamctl __complete -- policy get Amazon | head -1'],
+        capture_output=True, text=True, env={**os.environ, "IAMCTL_STORE": str(store_path)},
+    )
+    assert proc.stdout == "words\n"
+    assert proc.stderr == ""

@@ -216,10 +216,13 @@ def run_complete(argv: list[str]) -> int:
         directive, found = complete(words)
     except Exception:  # a TAB must never print a traceback into the user's line
         return 0
-    out = sys.stdout
-    out.write(directive + "\n")
-    for value in found:
-        out.write(value + "\n")
+    try:
+        sys.stdout.write("".join(f"{line}\n" for line in (directive, *found)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # a reader that stopped early (| head): nothing to say about it
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error again at exit
     return 0
 
 

@@ -117,6 +117,16 @@ def test_billing_org_graph(cli, ok, org):  # noqa: F811
     assert f"SCP DenyS3 -.->|\"SCP\"| OU Sandbox ({ou})" in edges
     assert any(v == f"account {PAYER} Finance (management account, pays)" for v in labels.values())
     assert "SCP FullAWSAccess" in labels.values()
+    ok("billing", "rcp", "enable")
+    ok("billing", "rcp", "create", "DenyOutsideS3", "--document", "-",
+       stdin='{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", '
+             '"Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-x"}}}]}')
+    ok("billing", "rcp", "attach", "DenyOutsideS3", "--target", ou)
+    text = ok("billing", "org", "graph").out
+    labels = _labels(text)
+    edges = _edges(text, labels)
+    assert f"RCP DenyOutsideS3 -.->|\"RCP\"| OU Sandbox ({ou})" in edges
+    assert "RCP RCPFullAWSAccess" in labels.values()
     member = cli("--account", DEV, "billing", "org", "graph", "--format", "dot")
     assert member.code == 0 and member.out.startswith("digraph")
     assert cli("billing", "org", "graph", "--format", "svg").code == 2

@@ -200,8 +200,8 @@ def _kind_of(arn: str) -> str:
 
 
 def org_picture(data: StoreData, org_id: str) -> Picture:
-    """The organization's root, OUs and accounts (parents to children), and the SCPs
-    attached to each (dashed, labelled SCP)."""
+    """The organization's root, OUs and accounts (parents to children), and the SCPs and
+    RCPs attached to each (dashed, labelled SCP or RCP)."""
     org = data.organizations[org_id]
     picture = Picture()
     top = picture.node(org.id, f"organization {org.id}", "org")
@@ -220,9 +220,11 @@ def org_picture(data: StoreData, org_id: str) -> Picture:
             label += " (management account, pays)"
         picture.node(account_id, label, "account")
         picture.edge(member.parent_id, account_id)
-    for scp_name in sorted(org.scps):
-        scp = org.scps[scp_name]
-        for target in sorted(scp.targets):
-            if target in picture.nodes:
-                picture.edge(picture.node(f"scp:{scp.id}", f"SCP {scp.name}", "scp"), target, "SCP", "dashed")
+    for label, policies in (("SCP", org.scps), ("RCP", org.rcps)):
+        for name in sorted(policies):
+            policy = policies[name]
+            for target in sorted(policy.targets):
+                if target in picture.nodes:
+                    node = picture.node(f"{label.lower()}:{policy.id}", f"{label} {policy.name}", "scp")
+                    picture.edge(node, target, label, "dashed")
     return picture
