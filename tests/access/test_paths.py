@@ -143,12 +143,14 @@ def test_self_escalation_on_ones_own_user(action):
     assert _paths(data, "trent") == []  # on someone else (who is no admin): not a path to admin
 
 
-def test_group_policy_and_add_user_to_group():
+@pytest.mark.parametrize("action", ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"])
+def test_group_policy_and_add_user_to_group(action):
     data = store()
     a = data.accounts[A]
     user_with(a, "mallory", group="devs")
-    groups.put_policy(a, "devs", "self", doc(allow("iam:PutGroupPolicy", "arn:aws:iam::*:group/devs")))
+    groups.put_policy(a, "devs", "self", doc(allow(action, "arn:aws:iam::*:group/devs")))
     (path,) = _paths(data)
+    assert path.steps[0].actions == (action,)
     assert "its group devs" in path.steps[0].detail
     groups.create(a, "admins")
     groups.attach_policy(a, "admins", ADMIN_POLICY)
