@@ -148,6 +148,74 @@ def from_raw(cls: type[T], raw: Any, where: str, key: str | None = None, *, lazy
     return cls(**kwargs)
 
 
+def check_raw(cls: type, raw: Any, where: str, key: str | None = None) -> None:
+    """Raise the StoreError from_raw would raise for *raw* as a *cls*; build nothing.
+
+    A cold read checks every value of an account (85,000 at 4,500 users). A predicate
+    made once per type answers in a fraction of from_raw's time, because it builds no
+    entities and no "where" strings; only data that fails it pays for from_raw's walk,
+    which names the field at fault."""
+    if not _valid(cls)(raw):
+        from_raw(cls, raw, where, key)
+
+
+@cache
+def _valid(tp: Any) -> Callable[[Any], bool]:
+    """A predicate: would _convert accept a value for *tp*? (The same rules, in the same
+    places: keep the two in step.)"""
+    if _is_union(tp):
+        inner = _valid(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return lambda v: v is None or inner(v)
+    origin = typing.get_origin(tp)
+    if origin is list:
+        item = _valid(typing.get_args(tp)[0])
+        return lambda v: isinstance(v, list) and all(map(item, v))
+    if origin is dict:
+        item = _valid(typing.get_args(tp)[1])
+        return lambda v: isinstance(v, dict) and all(map(item, v.values()))
+    if dataclasses.is_dataclass(tp):
+        return _valid_entity(tp)
+    if _is_decimal_type(tp):
+        return _valid_decimal
+    if tp is bool:
+        return lambda v: isinstance(v, bool)
+    if tp is int:
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if tp is str:
+        return lambda v: isinstance(v, str)
+    return lambda v: True
+
+
+def _valid_entity(cls: type) -> Callable[[Any], bool]:
+    plans = {p.key: p for p in _plan(cls) if not p.from_key}
+    known = plans.keys()
+    must = [p for p in plans.values() if p.required]
+    checks: dict[str, Callable[[Any], bool]] = {}  # a field's type is resolved when a value needs it
+
+    def valid(raw: Any) -> bool:
+        if not isinstance(raw, dict) or not raw.keys() <= known:
+            return False
+        for k, v in raw.items():
+            check = checks.get(k)
+            if check is None:
+                check = checks[k] = _valid(plans[k].type)
+            if not check(v):
+                return False
+        return all(p.key in raw or p.optional for p in must)
+
+    return valid
+
+
+def _valid_decimal(value: Any) -> bool:
+    from decimal import InvalidOperation
+
+    try:
+        _decimal(str(value))
+    except InvalidOperation:
+        return False
+    return True
+
+
 def _lazy_collection(tp: Any, value: Any, path: tuple[str, ...], recover: Recover | None) -> EntityMap:
     _, item = typing.get_args(tp)
     if recover is None:

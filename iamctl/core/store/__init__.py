@@ -26,7 +26,7 @@ from pathlib import Path
 
 from iamctl.core.errors import StoreError, validation_error
 from iamctl.core.model import SCHEMA_VERSION, StoreData
-from iamctl.core.model.base import from_raw, to_raw
+from iamctl.core.model.base import check_raw, from_raw, to_raw
 from iamctl.core.store import cache, files
 from iamctl.core.store.checks import check_documents, check_references, too_deeply_nested
 
@@ -121,8 +121,10 @@ class Store:
     def _parse(self, text: str) -> dict:
         import tomllib  # only when the cache is stale: most commands never parse TOML
 
+        from iamctl.core.store import toml_read
+
         try:
-            raw = tomllib.loads(text)
+            raw = toml_read.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise StoreError(f"{self.path}: invalid TOML: {exc}.", "CorruptStore") from None
         except RecursionError:  # arrays or inline tables nested hundreds deep
@@ -149,7 +151,7 @@ class Store:
 
     def _check(self, raw: dict) -> None:
         self.check_schema(raw)
-        from_raw(StoreData, raw, f"{self.path}: store")  # every type, every field
+        check_raw(StoreData, raw, f"{self.path}: store")  # every type, every field
         check_references(raw, str(self.path))
         check_documents(raw, str(self.path))
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from iamctl.core.errors import StoreError
 from iamctl.core.model import Account, StoreData
-from iamctl.core.model.base import build_trusted, from_raw, to_raw
+from iamctl.core.model.base import build_trusted, check_raw, from_raw, to_raw
 from iamctl.core.model.lazy import EntityMap
 from iamctl.core.store import cache, files
 from iamctl.core.store.checks import (
@@ -68,6 +68,7 @@ def build_index(store: Store, data: bytes) -> dict:
     {"whole": True} when the file is to be read as one document."""
     import tomllib
 
+    from iamctl.core.store import toml_read
     from iamctl.core.store.split import split
 
     pieces = split(data)
@@ -75,7 +76,7 @@ def build_index(store: Store, data: bytes) -> dict:
         return {"whole": True}
     try:
         rest_text = b"".join(data[s:e] for s, e in pieces.rest).decode("utf-8")
-        rest = tomllib.loads(rest_text)
+        rest = toml_read.loads(rest_text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {"whole": True}  # the whole-file reader says where, in the file's own lines
     if "accounts" in rest:  # dotted keys or an inline table reach into the accounts
@@ -92,7 +93,7 @@ def index_of(data: bytes, pieces: Split, rest: dict) -> dict:
 def check_rest(store: Store, rest: dict, accounts: Any) -> None:
     where = str(store.path)
     store.check_schema(rest)
-    from_raw(StoreData, rest, f"{where}: store")
+    check_raw(StoreData, rest, f"{where}: store")
     check_store_references(rest, accounts, where)
     check_documents(rest, where)
 
@@ -187,11 +188,13 @@ class AccountFile:
         start, end, crc = self.regions[account_id]
         import tomllib
 
+        from iamctl.core.store import toml_read
+
         data = os.pread(self.fd, end - start, start)
         if len(data) != end - start or zlib.crc32(data) != crc:
             raise StoreError(f"{self.store.path} changed while it was read; run the command again.", "StoreChanged")
         try:
-            parsed = tomllib.loads(data.decode("utf-8"))
+            parsed = toml_read.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             self.store.parse_whole(_read_all(self.fd))  # names the line in the file (and raises)
             parsed = {}
@@ -201,7 +204,7 @@ class AccountFile:
                              "(a table header inside a string?).", "CorruptStore")
         raw = accounts[account_id]
         where = str(self.store.path)
-        from_raw(Account, raw, f"{where}: store.accounts.{account_id}", key=account_id)
+        check_raw(Account, raw, f"{where}: store.accounts.{account_id}", key=account_id)
         check_account_references(account_id, raw, where)
         check_documents({"accounts": {account_id: raw}}, where)
         self._fresh[account_id] = raw
