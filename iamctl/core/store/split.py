@@ -46,7 +46,9 @@ def _fast_split(data: bytes) -> Split | None:
     and the few headers outside accounts; the bytes between them are only counted (every
     header in an account's region must be one of that account's), never walked line by
     line. None when the file is laid out otherwise (then the line by line split)."""
-    if data.startswith(b"[") or b"\n[[" in data or _INDENTED_HEADER.search(data):
+    # An array table ("\n[[") needs no pass of its own: in an account's region it is a
+    # header not of that account (the count below), in the rest it is looked for there.
+    if data.startswith(b"[") or _INDENTED_HEADER.search(data):
         return None
     found = [(m.start() + 1, m.group(1).decode()) for m in _OWN_HEADER.finditer(data)]
     found += [(m.start() + 1, None) for m in _OTHER_HEADER.finditer(data)]
@@ -64,7 +66,8 @@ def _fast_split(data: bytes) -> Split | None:
         mine = data.count(b"\n[accounts." + key + b".", lo, end) + data.count(b"\n[accounts." + key + b"]", lo, end)
         if data.count(b"\n[", lo, end) != mine:
             return None  # a header of another account, or of this one written otherwise
-    if any(data.count(b"\n[accounts", max(s - 1, 0), e) for s, e in pieces.rest):
+    if any(data.count(b"\n[accounts", max(s - 1, 0), e) or data.count(b"\n[[", max(s - 1, 0), e)
+           for s, e in pieces.rest):
         return None
     return pieces
 
