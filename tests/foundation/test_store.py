@@ -138,6 +138,15 @@ BROKEN = [
     ("policy that does not exist", lambda t: t.replace("policy/ReadOnlyAccess", "policy/NoSuchThing"),
      "iamctl: CorruptStore: {path}: user alice (account 123456789012) refers to policy "
      "arn:aws:iam::aws:policy/NoSuchThing, which does not exist."),
+    ("boundary that does not exist", lambda t: t.replace('path = "/"', 'path = "/"\nboundary = '
+                                                          '"arn:aws:iam::aws:policy/NoSuchBoundary"', 1),
+     "iamctl: CorruptStore: {path}: user alice (account 123456789012) refers to policy "
+     "arn:aws:iam::aws:policy/NoSuchBoundary, which does not exist."),
+    ("three keys for the root user", lambda t: t + "".join(
+        f"\n[accounts.123456789012.root.access_keys.AKIAROOT{i}AAAAAAAAAAA]\nsecret_hash = "
+        "'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'\n"
+        "created = '2026-11-30T13:02:52+00:00'\n" for i in range(3)),
+     "iamctl: CorruptStore: {path}: the root user (account 123456789012) has 3 access keys; the quota is 2."),
     ("missing schema", lambda t: t.replace("schema = 1\n", ""),
      "iamctl: CorruptStore: {path}: schema None is not one this iamctl reads (it reads 1)."),
     ("default account that does not exist", lambda t: t.replace('default_account = "123456789012"',

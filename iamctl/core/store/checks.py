@@ -6,6 +6,8 @@ store in milliseconds without building every entity.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from typing import Any
 
 from iamctl.core.errors import StoreError
@@ -59,11 +61,17 @@ def _policy_arns(account_id: str, account: dict[str, Any]) -> set[str]:
 
 
 def _check_policy_ref(arn: str, own: set[str], where: str, entity: str) -> None:
+    if arn not in own and not _ships(arn):
+        raise _broken(where, f"{entity} refers to policy {arn}, which does not exist.")
+
+
+@functools.cache
+def _ships(arn: str) -> bool:
+    """Is *arn* an AWS managed policy iamctl ships? (Asked once per ARN: a write re-checks
+    the thousands of attachments of the account it changes while holding the lock.)"""
     from iamctl.core import managed
 
-    known = arn in own or (managed.is_aws_policy_ref(arn) and managed.get(arn) is not None)
-    if not known:
-        raise _broken(where, f"{entity} refers to policy {arn}, which does not exist.")
+    return managed.is_aws_policy_ref(arn) and managed.get(arn) is not None
 
 
 def _check_account(account_id: str, account: dict[str, Any], where: str) -> None:
@@ -71,12 +79,13 @@ def _check_account(account_id: str, account: dict[str, Any], where: str) -> None
     groups = account.get("groups", {})
     acct = f"account {account_id}"
     for name, user in account.get("users", {}).items():
-        entity = f"user {name} ({acct})"
-        for group in user.get("groups", []):
+        for group in user.get("groups", ()):
             if group not in groups:
-                raise _broken(where, f"{entity} is in group {group}, which does not exist.")
-        for arn in [*user.get("attached", []), *([user["boundary"]] if user.get("boundary") else [])]:
-            _check_policy_ref(arn, own, where, entity)
+                raise _broken(where, f"user {name} ({acct}) is in group {group}, which does not exist.")
+        boundary = user.get("boundary")
+        for arn in (*user.get("attached", ()), *((boundary,) if boundary else ())):
+            if arn not in own:  # the common case, without building the entity's name
+                _check_policy_ref(arn, own, where, f"user {name} ({acct})")
     for name, group in groups.items():
         for arn in group.get("attached", []):
             _check_policy_ref(arn, own, where, f"group {name} ({acct})")
@@ -183,17 +192,20 @@ def _check_credentials(accounts: dict[str, Any], where: str) -> None:
                 raise _broken(where, f"{acct} has alias {alias}, which account {alias_owner[alias]} has too.")
             alias_owner[alias] = account_id
         serial_owner: dict[str, str] = {}
-        holders = [(f"the root user ({acct})", account.get("root") or {})]
-        holders += [(f"user {name} ({acct})", user) for name, user in account.get("users", {}).items()]
-        for entity, holder in holders:
-            keys = holder.get("access_keys") or {}
-            if len(keys) > 2:
+        holders = itertools.chain([(None, account.get("root") or {})], account.get("users", {}).items())
+        for name, holder in holders:
+            keys = holder.get("access_keys")
+            mfa = holder.get("mfa")
+            if not keys and not mfa:  # most users: no name to build
+                continue
+            entity = f"the root user ({acct})" if name is None else f"user {name} ({acct})"
+            if keys and len(keys) > 2:
                 raise _broken(where, f"{entity} has {len(keys)} access keys; the quota is 2.")
-            for key_id in keys:
+            for key_id in keys or ():
                 if key_id in key_owner:
                     raise _broken(where, f"{entity} has access key {key_id}, which {key_owner[key_id]} has too.")
                 key_owner[key_id] = entity
-            serial = (holder.get("mfa") or {}).get("serial")
+            serial = (mfa or {}).get("serial")
             if serial is not None:
                 if serial in serial_owner:
                     raise _broken(where, f"{entity} has MFA device {serial}, which {serial_owner[serial]} has too.")
