@@ -153,7 +153,8 @@ def validate(
             start = f["locations"][0]["span"]["start"]
             rows.append({"Type": f["findingType"], "Code": f["issueCode"], "Line": start["line"],
                          "Column": start["column"], "Details": f["findingDetails"]})
-        emit({"Findings": rows})
+        if rows:  # none: the summary line below says so, once
+            emit({"Findings": rows})
     counts = {t: sum(f.type == t for f in findings) for t in checks.FINDING_TYPES}
     summary = ", ".join(f"{n} {t.lower().replace('_', ' ')}{'s' if n != 1 else ''}" for t, n in counts.items() if n)
     info(f"{len(findings)} findings: {summary}" if findings else "No findings.")

@@ -68,6 +68,11 @@ def _field_name(kind: str) -> str:
     return parts[0] + "".join(p.title() for p in parts[1:]) + "Name"
 
 
+def is_valid_path(path: str) -> bool:
+    """Is *path* one AWS accepts: / or /a/b/ of printable ASCII, at most 512 characters?"""
+    return len(path) <= PATH_MAX and _PATH_RE.fullmatch(path) is not None and "//" not in path
+
+
 def check_path(path: str, field: str = "path") -> str:
     """Raise ValidationError unless *path* is / or /a/b/ of printable ASCII, at most 512."""
     if len(path) > PATH_MAX:

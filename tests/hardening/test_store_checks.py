@@ -71,6 +71,15 @@ CASES = {
         "parameters n=1048576, r=32, p=1; iamctl writes n=16384, r=8, p=1 and checks hashes costing at most "
         "twice that (n*r*p <= 262144).",
     ),
+    "a path that does not end with /": (
+        BASE.replace('path = "/"', 'path = "x"'),
+        "user alice (account 123456789012) has path 'x'; a path is / or starts and ends with /, e.g. "
+        "/engineering/ (printable ASCII, at most 512 characters).",
+    ),
+    "a native TOML date where a string belongs": (
+        BASE.replace('path = "/"', "path = 2024-01-01T00:00:00Z"),
+        "store.accounts.123456789012.users.alice.path must be a string, not a date-time (2024-01-01T00:00:00Z).",
+    ),
     "a usage month that is not YYYY-MM": (
         BASE + "\n[usage.u1]\naccount_id = '123456789012'\nservice = 'AmazonS3'\nusage_type = 'x'\n"
                "quantity = '1'\nmonth = 'November'\n",

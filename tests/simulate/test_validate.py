@@ -42,6 +42,12 @@ def test_clean_policy_no_findings_exit_0(cli, write) -> None:
     assert "No findings" in r.err
 
 
+def test_clean_policy_as_a_table_says_no_findings_once(cli, write) -> None:
+    path = write("ok.json", _doc('{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}'))
+    r = cli("policy", "validate", path, "--output", "table")
+    assert (r.code, r.out, r.err) == (0, "", "No findings.\n")
+
+
 def test_unknown_action_and_service(cli, write) -> None:
     text = _doc('{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjekt", "nosuch:Thing"], "Resource": "*"}')
     f = _one(text, "INVALID_ACTION")

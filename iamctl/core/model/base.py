@@ -299,7 +299,13 @@ def _is_union(tp: Any) -> bool:
 
 def _kind(value: Any) -> str:
     names = {str: "a string", int: "an integer", bool: "a boolean", float: "a float", list: "an array", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
+    if type(value) in names:
+        return names[type(value)]
+    return _TOML_DATES.get(type(value).__name__, type(value).__name__)
+
+
+# TOML's own date and time values, by their Python class (datetime has no need of importing).
+_TOML_DATES = {"datetime": "a date-time", "date": "a date", "time": "a time"}
 
 
 def _convert(tp: Any, value: Any, where: str) -> Any:
@@ -352,5 +358,5 @@ def _shown(value: Any) -> str:
     printed (one nested 3,000 deep would exhaust repr's recursion, a big one the line)."""
     if isinstance(value, (dict, list)):
         return ""
-    text = repr(value)
+    text = value.isoformat().replace("+00:00", "Z") if type(value).__name__ in _TOML_DATES else repr(value)
     return f" ({text if len(text) <= 80 else text[:77] + '...'})"

@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 from iamctl.core.errors import StoreError
+from iamctl.core.names import is_valid_path
 
 
 def _broken(where: str, message: str) -> StoreError:
@@ -303,10 +304,12 @@ def check_values(raw: dict[str, Any], where: str) -> None:
         for name, user in account.get("users", {}).items():
             _times(user, "user", f"user {name} ({acct})", where)
             _check_holder(user, f"user {name} ({acct})", where)
+            _path(user, f"user {name} ({acct})", where)
         for kind in ("group", "policy", "role", "instance_profile", "oidc_provider", "saml_provider"):
             for name, entity in account.get(f"{kind}s" if kind != "policy" else "policies", {}).items():
                 label = f"{kind.replace('_', ' ')} {name} ({acct})"
                 _times(entity, kind, label, where)
+                _path(entity, label, where)
                 for version, body in (entity.get("versions", {}) if kind == "policy" else {}).items():
                     _times(body, "policy_version", f"version {version} of {label}", where)
         for key, session in account.get("sessions", {}).items():
@@ -315,6 +318,14 @@ def check_values(raw: dict[str, Any], where: str) -> None:
             for field_name in ("secret_hash", "token_hash"):
                 _hash(session.get(field_name), f"{entity}: {field_name}", where)
     _check_billing_values(raw, where)
+
+
+def _path(entity: dict[str, Any], label: str, where: str) -> None:
+    """A path as AWS allows it: ARNs are built from it, and commands match on its prefix."""
+    path = entity.get("path")
+    if isinstance(path, str) and not is_valid_path(path):
+        raise _broken(where, f"{label} has path {path!r}; a path is / or starts and ends with /, "
+                             "e.g. /engineering/ (printable ASCII, at most 512 characters).")
 
 
 def _check_holder(holder: dict[str, Any], entity: str, where: str) -> None:
