@@ -223,8 +223,9 @@ def root_password_set(
     password = None
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
+    prepared = root_user.prepare_password(password)  # its scrypt hash is made before the store is locked
     with write_account() as account:
-        generated = root_user.set_password(account, password)
+        generated = root_user.set_password(account, prepared)
     if generated is not None:
         emit({"Password": generated})
 
@@ -292,8 +293,9 @@ def root_key_create(
     from iamctl.cli.key import check_format, show_new_key
 
     check_format(fmt, profile)
+    material = ak.new_key_material()  # its scrypt hash is made before the store is locked
     with write_store_account() as (data, account):
-        new = root_user.create_key(data, account, clock.now(at))
+        new = root_user.create_key(data, account, clock.now(at), material)
     info("Root access keys can do anything in the account; prefer an IAM user's keys.")
     show_new_key(new, fmt, profile)
 

@@ -33,6 +33,21 @@ def read_account() -> tuple[StoreData, Account]:
     return data, accounts.resolve(data, current().account_selector())
 
 
+def peek_account() -> Account | None:
+    """The acting account as read now, without the lock, or None when it cannot be read
+    (the write that follows says why): for the costly work a write does before it locks
+    the store. Quiet: warnings are the write's to give."""
+    from iamctl.core.errors import IamError, StoreError
+    from iamctl.core.service import accounts
+    from iamctl.core.store import Store
+
+    try:
+        data = Store(current().store_path(), warn=lambda _message: None).read()
+        return accounts.resolve(data, current().account_selector())
+    except (IamError, StoreError, UsageError, OSError):
+        return None
+
+
 @contextlib.contextmanager
 def _transaction() -> Iterator[StoreData]:
     """A store transaction. Once its body is done the write begins, and from then on

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, info, read_account, write, write_account, write_store_account
+from iamctl.cli.common import emit, info, peek_account, read_account, write, write_account, write_store_account
 from iamctl.cli.paging import paginated
 from iamctl.core.model import Account, User
 from iamctl.core.service import mfa_devices, passwords, users
@@ -57,8 +57,10 @@ def password_set(
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
     when = clock.now(at)
+    # The new password's hash (and the reuse check against its history) before the lock.
+    prepared = passwords.prepare_password(peek_account(), user, password, when)
     with write_store_account() as (data, account):
-        found, generated = passwords.set_password(account, user, password, when, require_reset=require_reset)
+        found, generated = passwords.set_password(account, user, prepared, when, require_reset=require_reset)
         shape = login_profile_json(found)
         stuck = bool(require_reset) and passwords.change_password_decision(account, found, when, data).decision \
             != "allowed"
@@ -109,8 +111,11 @@ def password_change(
     """
     old = secret_input.read("old password", "--password-stdin", use_stdin=password_stdin)
     new = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=not password_stdin)
+    when = clock.now(at)
+    # The new password's hash, and the checks of the old one and of the history, before the lock.
+    prepared = passwords.prepare_password(peek_account(), user, new, when, old=old)
     with write_store_account() as (data, account):
-        found = passwords.change_password(account, user, old, new, clock.now(at), data)
+        found = passwords.change_password(account, user, old, prepared, when, data)
         shape = login_profile_json(found)
     info(f"Password of user {found.name} changed.")
     emit(shape)
