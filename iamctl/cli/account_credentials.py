@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, emit_file, info, read_account, write, write_account, write_store_account
+from iamctl.cli.common import (
+    emit,
+    emit_file,
+    info,
+    peek,
+    read_account,
+    write,
+    write_account,
+    write_store_account,
+)
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import alias as alias_rules
 from iamctl.core.credentials import password_policy as pp
-from iamctl.core.errors import UsageError
+from iamctl.core.errors import IamError, UsageError
+from iamctl.core.model import Account, StoreData
 from iamctl.core.service import account_security, mfa_devices, password_policy, root_user
 
 policy_app = typer.Typer(no_args_is_help=True, help="The account password policy.")
@@ -260,8 +271,16 @@ def root_login(
     from iamctl.core.service import accounts
 
     password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
+
+    def signing_into(data: StoreData) -> Account | None:
+        return accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
+
+    seen = peek()  # the password's scrypt check, made before the lock and remembered
+    if seen is not None:
+        with contextlib.suppress(IamError, UsageError):
+            root_user.precheck_login(signing_into(seen), password)
     with write() as data:
-        account = accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
+        account = signing_into(data)
         mfa_used = root_user.login(account, password, clock.now(at), mfa_code=mfa_code)
         assert account is not None  # login refuses a missing account
         shape = {

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, info, peek_account, read_account, write, write_account, write_store_account
+from iamctl.cli.common import (
+    emit,
+    info,
+    peek,
+    peek_account,
+    read_account,
+    write,
+    write_account,
+    write_store_account,
+)
 from iamctl.cli.paging import paginated
-from iamctl.core.model import Account, User
+from iamctl.core.errors import IamError, UsageError
+from iamctl.core.model import Account, StoreData, User
 from iamctl.core.service import mfa_devices, passwords, users
 
 password_app = typer.Typer(no_args_is_help=True, help="Console passwords (login profiles).")
@@ -143,11 +154,18 @@ def login(
     from iamctl.core.service import account_security, accounts
 
     password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
-    with write() as data:
+
+    def signing_into(data: StoreData) -> Account:
         if signin_url is not None:
-            account = account_security.account_from_signin_url(data, signin_url)
-        else:
-            account = accounts.resolve(data, current().account_selector())
+            return account_security.account_from_signin_url(data, signin_url)
+        return accounts.resolve(data, current().account_selector())
+
+    seen = peek()  # the password's scrypt check, made before the lock and remembered
+    if seen is not None:
+        with contextlib.suppress(IamError, UsageError):
+            passwords.precheck_login(signing_into(seen), user, password)
+    with write() as data:
+        account = signing_into(data)
         result = passwords.login(account, user, password, clock.now(at), mfa_code=mfa_code)
         shape = sign_in_json(account, result)
     emit(shape)

@@ -254,3 +254,43 @@ def test_role_sessions_are_hashed_before_locking(iam, alice, scrypts) -> None:
         r = iam(*argv)
         assert r.code == 0, r.err
         assert scrypts == [False, False], argv
+
+
+# ---------------------------------------------------------------- signing in (checks only)
+
+
+def test_sign_ins_check_the_secret_before_locking(iam, alice, scrypts) -> None:
+    """user login, account root login and whoami with a long-term key are writes (they note
+    the last use): the scrypt check is made on a read without the lock first, and the same
+    check under the lock is answered from the memo."""
+    assert set_password(iam, "alice", GOOD).code == 0
+    r = iam("account", "root", "password", "set", "--password-stdin", stdin=GOOD + "\n")
+    assert r.code == 0, r.err
+    key = iam("key", "create", "alice").json()["AccessKey"]
+    cases = [
+        (lambda: login(iam, "alice", GOOD), 0),
+        (lambda: login(iam, "alice", "Wr0ng-Password!"), 3),
+        (lambda: login(iam, "nobody", GOOD), 3),
+        (lambda: iam("account", "root", "login", "--password-stdin", stdin=GOOD + "\n"), 0),
+        (lambda: iam("account", "root", "login", "--email", "no@example.com", "--password-stdin",
+                     stdin="An0ther-Password!\n"), 3),
+        (lambda: whoami(iam, key), 0),
+        (lambda: whoami(iam, {**key, "SecretAccessKey": "x" * 40}), 3),
+    ]
+    for n, (command, code) in enumerate(cases):
+        scrypts.clear()
+        r = command()
+        assert r.code == code, (n, r.err)
+        assert scrypts and True not in scrypts, n
+
+
+def test_a_key_deactivated_after_the_unlocked_read_is_refused(iam, alice, monkeypatch) -> None:
+    from iamctl.cli import common
+
+    key = iam("key", "create", "alice").json()["AccessKey"]
+    seen = common.peek()
+    assert iam("key", "update", key["AccessKeyId"], "--status", "Inactive").code == 0
+    monkeypatch.setattr("iamctl.cli.whoami.peek", lambda: seen)
+    r = whoami(iam, key)
+    assert r.code == 3
+    assert r.err == "iamctl: InvalidClientTokenId: The security token included in the request is invalid.\n"

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from iamctl.core.credentials import access_keys as ak
+from iamctl.core.credentials.secrets_hash import verify_secret
 from iamctl.core.errors import IamError, no_such_entity
 from iamctl.core.model import Account, StoreData, User
 from iamctl.core.model.credentials import AccessKey, RootUser
@@ -181,6 +182,15 @@ def authenticate(data: StoreData, key_id: str, secret: str, now: datetime, servi
     if used is not found.key:
         holder.access_keys[key_id] = used
     return KeyOwner(found.account, found.user, used)
+
+
+def precheck(data: StoreData, key_id: str, secret: str) -> None:
+    """Check *secret* against *key_id*'s stored hash in *data*, read without the store's
+    lock, so that ``authenticate``, which checks it again under the lock (against the hash
+    read there), finds the answer in verify_secret's memo."""
+    found = key_owner(data, key_id) if key_id.startswith(ak.KEY_ID_PREFIX) else None
+    if found is not None and found.key.status == ak.ACTIVE:
+        verify_secret(secret, found.key.secret_hash)
 
 
 def caller_identity(data: StoreData, key_id: str, secret: str, now: datetime) -> dict[str, Any]:

@@ -196,6 +196,14 @@ def bad_credentials() -> IamError:
     return IamError("AccessDenied", "Your authentication information is incorrect. Please try again.")
 
 
+def precheck_login(account: Account, user_name: str, password: str) -> None:
+    """The password check of ``login``, made on *account* read without the store's lock,
+    so that the same check under the lock finds its answer in verify_secret's memo."""
+    user = _find_user(account, user_name)
+    profile = user.login_profile if user is not None else None
+    verify_secret(password, profile.password_hash if profile else dummy_hash())
+
+
 def login(account: Account, user_name: str, password: str, now: datetime, *, mfa_code: str | None = None) -> SignIn:
     """Check a console sign-in as AWS does: password, then the MFA code when a device is
     enabled (a used code is refused), then the password's age. Records the last use."""

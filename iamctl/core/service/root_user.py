@@ -85,6 +85,15 @@ def delete_key(account: Account, key_id: str) -> None:
         root.access_keys = access_keys.as_table(ak.delete_key(access_keys.as_list(root.access_keys), key_id))
 
 
+def precheck_login(account: Account | None, password: str) -> None:
+    """The password check of ``login``, made on *account* read without the store's lock,
+    so that the same check under the lock finds its answer in verify_secret's memo."""
+    from iamctl.core.service.passwords import dummy_hash
+
+    root = account.root if account is not None else None
+    verify_secret(password, (root.password_hash if root is not None else None) or dummy_hash())
+
+
 def login(account: Account | None, password: str, now: datetime, *, mfa_code: str | None = None) -> bool:
     """A root sign-in as AWS checks it: the password, then the MFA code when a device is
     enabled (a used code is refused). Records the last use; returns whether MFA was used.
