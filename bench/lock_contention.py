@@ -199,10 +199,12 @@ def main(argv: list[str] | None = None) -> int:
               "(the held time less waiting for a CPU: what the machine's load adds)")
         if args.command != "tag":
             for name in sorted({r[5] for r in rows if len(r) > 5}):
-                held = [float(r[1]) for r in rows if r[2] == "0" and r[5:6] == [name]]
+                mine = [r for r in rows if r[2] == "0" and r[5:6] == [name]]
+                held, cpu = [float(r[1]) for r in mine], [float(r[3]) for r in mine]
                 if held:
                     print(f"  held by {name.replace('-', ' ')}: median {statistics.median(held) * 1000:.0f} ms, "
-                          f"p95 {percentile(held, 0.95) * 1000:.0f} ms, worst {max(held) * 1000:.0f} ms "
+                          f"p95 {percentile(held, 0.95) * 1000:.0f} ms, worst {max(held) * 1000:.0f} ms; "
+                          f"CPU median {statistics.median(cpu) * 1000:.0f} ms, worst {max(cpu) * 1000:.0f} ms "
                           f"({len(held)} writes)")
         print(f"writing the file: median {statistics.median(writes) * 1000:.0f} ms, "
               f"p95 {percentile(writes, 0.95) * 1000:.0f} ms, worst {max(writes) * 1000:.0f} ms "
