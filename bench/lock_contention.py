@@ -1,9 +1,13 @@
 """Many writers on one near-quota store: do all writes succeed, and how long is the lock held?
 
-    python bench/lock_contention.py [--writers 50] [--writes 20] [--users 4950]
+    python bench/lock_contention.py [--writers 50] [--writes 20] [--users 4950] [--command tag|key]
 
 Each writer is a thread that runs ``iamctl user tag`` *writes* times, one process per
 write, as a script would (writer N tags its own user, so every write changes the file).
+With ``--command key`` the writes are ``key create`` and ``key delete`` in turn instead
+(writer N's user gets a key and loses it again): writes that make a secret's scrypt hash,
+which iamctl computes before it takes the lock; the held figures are then also printed for
+each of the two commands.
 Each process times how long it waited for the lock and how long it held it, in wall and in CPU time (the store's
 ``files.locked`` wrapped by this script, see ``--one``). Printed: how many writes
 succeeded, the median and worst latency of a whole command, and the median, 95th
@@ -31,11 +35,31 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 HOLD_TARGET = 0.120
+COMMANDS = ("tag", "key")
+
+
+def command_for(kind: str, writer: int, write: int, last_key: str | None) -> list[str]:
+    """The iamctl command line of writer *writer*'s write number *write*."""
+    user = f"user{writer + 1}"
+    if kind == "tag":
+        return ["user", "tag", user, f"bench=w{writer}-{write}"]
+    if last_key is None:
+        return ["key", "create", user, "--format", "env"]
+    return ["key", "delete", last_key]
+
+
+def created_key(stdout: str) -> str | None:
+    """The key ID that ``key create --format env`` printed, if it did."""
+    for line in stdout.splitlines():
+        if line.startswith("export AWS_ACCESS_KEY_ID="):
+            return line.split("=", 1)[1]
+    return None
 
 
 def one(results: str, argv: list[str]) -> int:
     """Run one iamctl command in this process, timing the store's lock; append
-    "wait hold exit cpu write" to *results* (one short O_APPEND write, so lines never interleave)."""
+    "wait hold exit cpu write noun-verb" to *results* (one short O_APPEND write, so lines never
+    interleave). The command's stdout goes to this process's stdout (a key's ID, for one)."""
     from iamctl.core.store import files
 
     timing: list[float] = []
@@ -71,10 +95,18 @@ def one(results: str, argv: list[str]) -> int:
     wait, hold, cpu = timing if len(timing) == 3 else (float("nan"),) * 3
     fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, f"{wait:.6f} {hold:.6f} {code} {cpu:.6f} {sum(writing):.6f}\n".encode())
+        os.write(fd, f"{wait:.6f} {hold:.6f} {code} {cpu:.6f} {sum(writing):.6f} {'-'.join(argv[:2])}\n".encode())
     finally:
         os.close(fd)
     return code
+
+
+def last_write_kept(kind: str, user: dict, writer: int, writes: int) -> bool:
+    """Whether the file holds what writer *writer*'s last write left: its last tag, or its
+    user's keys after the last create or delete."""
+    if kind == "tag":
+        return user.get("tags", {}).get("bench") == f"w{writer}-{writes - 1}"
+    return len(user.get("access_keys", {})) == writes % 2
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -89,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=4950)
     parser.add_argument("--groups", type=int, default=300)
     parser.add_argument("--policies", type=int, default=1500)
+    parser.add_argument("--command", choices=COMMANDS, default="tag",
+                        help="tag: user tag; key: key create and key delete in turn (secret hashing)")
     parser.add_argument("--one", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -112,14 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         guard = threading.Lock()
 
         def writer(w: int) -> None:
+            last_key: str | None = None
             for i in range(args.writes):
                 started = time.perf_counter()
                 proc = subprocess.run(
                     [sys.executable, __file__, "--results", str(results), "--one",
-                     "user", "tag", f"user{w + 1}", f"bench=w{w}-{i}"],
+                     *command_for(args.command, w, i, last_key)],
                     env=env, capture_output=True, text=True,
                 )
                 elapsed = time.perf_counter() - started
+                if args.command == "key":
+                    last_key = created_key(proc.stdout) if last_key is None else None
                 with guard:
                     latencies.append(elapsed)
                     if proc.returncode != 0:
@@ -134,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         total = time.perf_counter() - started
         rows = [line.split() for line in results.read_text().splitlines()]
         users = tomllib.loads(store.read_text())["accounts"][make_store.ACCOUNT]["users"]
-        last_kept = all(users[f"user{w + 1}"]["tags"]["bench"] == f"w{w}-{args.writes - 1}"
+        last_kept = all(last_write_kept(args.command, users[f"user{w + 1}"], w, args.writes)
                         for w in range(args.writers))
         size = store.stat().st_size
         shutil.rmtree(tmpdir / "cache", ignore_errors=True)
@@ -146,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.writers * args.writes
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; store {size / 1e6:.1f} MB, "
           f"{args.users} users; {args.writers} writers x {args.writes} writes = {n}, in {total:.0f} s")
-    print(f"succeeded: {n - len(failures)} of {n}; every writer's last tag in the file: {last_kept}")
+    print(f"succeeded: {n - len(failures)} of {n}; every writer's last write in the file: {last_kept}")
     for message in sorted(set(failures))[:5]:
         print(f"  failure: {message}")
     print(f"command latency: median {statistics.median(latencies) * 1000:.0f} ms, "
@@ -160,6 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CPU while held:  median {statistics.median(cpus) * 1000:.0f} ms, "
               f"p95 {percentile(cpus, 0.95) * 1000:.0f} ms, worst {max(cpus) * 1000:.0f} ms "
               "(the held time less waiting for a CPU: what the machine's load adds)")
+        if args.command != "tag":
+            for name in sorted({r[5] for r in rows if len(r) > 5}):
+                mine = [r for r in rows if r[2] == "0" and r[5:6] == [name]]
+                held, cpu = [float(r[1]) for r in mine], [float(r[3]) for r in mine]
+                if held:
+                    print(f"  held by {name.replace('-', ' ')}: median {statistics.median(held) * 1000:.0f} ms, "
+                          f"p95 {percentile(held, 0.95) * 1000:.0f} ms, worst {max(held) * 1000:.0f} ms; "
+                          f"CPU median {statistics.median(cpu) * 1000:.0f} ms, worst {max(cpu) * 1000:.0f} ms "
+                          f"({len(held)} writes)")
         print(f"writing the file: median {statistics.median(writes) * 1000:.0f} ms, "
               f"p95 {percentile(writes, 0.95) * 1000:.0f} ms, worst {max(writes) * 1000:.0f} ms "
               "(temp file, fsync, rename, fsync of the directory: part of the held time)")

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, emit_file, info, read_account, write, write_account, write_store_account
+from iamctl.cli.common import (
+    emit,
+    emit_file,
+    info,
+    peek,
+    read_account,
+    write,
+    write_account,
+    write_store_account,
+)
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import alias as alias_rules
 from iamctl.core.credentials import password_policy as pp
-from iamctl.core.errors import UsageError
+from iamctl.core.errors import IamError, UsageError
+from iamctl.core.model import Account, StoreData
 from iamctl.core.service import account_security, mfa_devices, password_policy, root_user
 
 policy_app = typer.Typer(no_args_is_help=True, help="The account password policy.")
@@ -223,8 +234,9 @@ def root_password_set(
     password = None
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
+    prepared = root_user.prepare_password(password)  # its scrypt hash is made before the store is locked
     with write_account() as account:
-        generated = root_user.set_password(account, password)
+        generated = root_user.set_password(account, prepared)
     if generated is not None:
         emit({"Password": generated})
 
@@ -259,8 +271,16 @@ def root_login(
     from iamctl.core.service import accounts
 
     password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
+
+    def signing_into(data: StoreData) -> Account | None:
+        return accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
+
+    seen = peek()  # the password's scrypt check, made before the lock and remembered
+    if seen is not None:
+        with contextlib.suppress(IamError, UsageError):
+            root_user.precheck_login(signing_into(seen), password)
     with write() as data:
-        account = accounts.by_email(data, email) if email else accounts.resolve(data, current().account_selector())
+        account = signing_into(data)
         mfa_used = root_user.login(account, password, clock.now(at), mfa_code=mfa_code)
         assert account is not None  # login refuses a missing account
         shape = {
@@ -292,8 +312,9 @@ def root_key_create(
     from iamctl.cli.key import check_format, show_new_key
 
     check_format(fmt, profile)
+    material = ak.new_key_material()  # its scrypt hash is made before the store is locked
     with write_store_account() as (data, account):
-        new = root_user.create_key(data, account, clock.now(at))
+        new = root_user.create_key(data, account, clock.now(at), material)
     info("Root access keys can do anything in the account; prefer an IAM user's keys.")
     show_new_key(new, fmt, profile)
 

@@ -115,7 +115,7 @@ def verify(creds: Credentials, now: datetime) -> dict[str, Any]:
     """GetCallerIdentity for *creds*, checked against the store as a signed request would be:
     the key must exist and be active, the secret (and a session's token) must match, a
     session must not have expired. A long-term key's last use is recorded."""
-    from iamctl.cli.common import read, write
+    from iamctl.cli.common import peek, read, write
 
     if creds.access_key_id.startswith("ASIA"):
         from iamctl.core import sts
@@ -125,5 +125,8 @@ def verify(creds: Credentials, now: datetime) -> dict[str, Any]:
         return {"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn}
     from iamctl.core.service import access_keys
 
+    seen = peek()  # the secret's scrypt check, made before the lock and remembered
+    if seen is not None:
+        access_keys.precheck(seen, creds.access_key_id, creds.secret_access_key)
     with write() as data:
         return access_keys.caller_identity(data, creds.access_key_id, creds.secret_access_key, now)

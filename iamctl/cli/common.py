@@ -33,6 +33,31 @@ def read_account() -> tuple[StoreData, Account]:
     return data, accounts.resolve(data, current().account_selector())
 
 
+def peek() -> StoreData | None:
+    """The store as read now, without the lock, or None when it cannot be read (the write
+    that follows says why): for the costly work a write does before it locks the store
+    (hashing and checking secrets). Quiet: warnings are the write's to give."""
+    from iamctl.core.errors import IamError, StoreError
+    from iamctl.core.store import Store
+
+    try:
+        return Store(current().store_path(), warn=lambda _message: None).read()
+    except (IamError, StoreError, UsageError, OSError):
+        return None
+
+
+def peek_account() -> Account | None:
+    """The acting account as ``peek()`` reads it, or None."""
+    from iamctl.core.errors import IamError
+    from iamctl.core.service import accounts
+
+    data = peek()
+    try:
+        return accounts.resolve(data, current().account_selector()) if data is not None else None
+    except (IamError, UsageError):
+        return None
+
+
 @contextlib.contextmanager
 def _transaction() -> Iterator[StoreData]:
     """A store transaction. Once its body is done the write begins, and from then on

@@ -68,8 +68,9 @@ def create(
 
         target = SecretFile(file)  # refused now, before a key exists, if it cannot be used
     try:
+        material = ak.new_key_material()  # its scrypt hash is made before the store is locked
         with write_store_account() as (data, account):
-            new = access_keys.create(data, account, user, clock.now(at))
+            new = access_keys.create(data, account, user, clock.now(at), material)
     except BaseException:
         if target is not None:
             target.discard()
@@ -143,8 +144,9 @@ def rotate(user: str = USER, fmt: str = FORMAT, profile: str = PROFILE, at: str 
     Example: iamctl key rotate alice --output json
     """
     check_format(fmt, profile)
+    material = ak.new_key_material()  # its scrypt hash is made before the store is locked
     with write_store_account() as (data, account):
-        old, new = access_keys.rotate(data, account, user, clock.now(at))
+        old, new = access_keys.rotate(data, account, user, clock.now(at), material)
     for key_id in old:
         info(f"Deactivated {key_id}; delete it with 'iamctl key delete {key_id}' once nothing uses it.")
     if fmt == "json":

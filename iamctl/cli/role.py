@@ -249,12 +249,13 @@ def assume(
         creds = aws_credentials.find()
         aws_credentials.verify(creds, when)  # as the signed AssumeRole request would be
         as_ = creds.access_key_id
+    made = sts.new_session_secrets()  # their scrypt hashes are made before the store is locked
     with _write() as (data, account):
         caller = sts.resolve_caller(data, as_, account, when)
         issued = sts.assume_role(
             data, caller, account, role, session_name=session_name, now=when, duration=duration_seconds,
             policy=text, tags=parse_tags(tag), transitive_tag_keys=transitive_tag_key, external_id=external_id,
-            mfa_code=mfa_code, source_identity=source_identity,
+            mfa_code=mfa_code, source_identity=source_identity, credentials=made,
         )
         shape = shapes_roles.assume_role(issued)
     _emit_credentials(shape, fmt)
@@ -265,9 +266,10 @@ def _assume_as_service(role: str, service: str, session_name: str | None, durati
     from iamctl.core import sts
 
     when = now(at)
+    made = sts.new_session_secrets()  # their scrypt hashes are made before the store is locked
     with _write() as (data, account):
         issued = sts.assume_role_as_service(data, account, role, service=service, now=when,
-                                            session_name=session_name, duration=duration)
+                                            session_name=session_name, duration=duration, credentials=made)
         shape = shapes_roles.assume_role(issued)
         profiles = [p for p in issued.account.instance_profiles.values() if issued.role.name in p.roles]
     if service.startswith("ec2.") and not profiles:
@@ -307,10 +309,11 @@ def assume_web_identity(
         raise UsageError(f"--format must be json or env, not {fmt!r}.")
     text = read_document(policy) if policy is not None else None
     when = now(at)
+    made = sts.new_session_secrets()  # their scrypt hashes are made before the store is locked
     with _write() as (data, account):
         issued, issuer = sts.assume_role_with_web_identity(
             data, account, role, provider=provider, subject=subject, audience=audience, now=when,
-            session_name=session_name, duration=duration_seconds, policy=text,
+            session_name=session_name, duration=duration_seconds, policy=text, credentials=made,
         )
         shape = shapes_roles.assume_role_with_web_identity(issued, issuer)
     _emit_credentials(shape, fmt)
@@ -350,10 +353,12 @@ def assume_saml(
     text = read_document(policy) if policy is not None else None
     when = now(at)
     extra = {"audience": audience} if audience is not None else {}
+    made = sts.new_session_secrets()  # their scrypt hashes are made before the store is locked
     with _write() as (data, account):
         answer = sts.assume_role_with_saml(
             data, account, role, provider=provider, subject=subject, session_name=session_name, now=when,
-            issuer=issuer, subject_type=subject_type, duration=duration_seconds, policy=text, **extra,
+            issuer=issuer, subject_type=subject_type, duration=duration_seconds, policy=text, credentials=made,
+            **extra,
         )
         shape = shapes_roles.assume_role_with_saml(answer)
     _emit_credentials(shape, fmt)

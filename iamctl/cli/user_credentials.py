@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import typer
 
 from iamctl.cli import clock, secret_input
-from iamctl.cli.common import emit, info, read_account, write, write_account, write_store_account
+from iamctl.cli.common import (
+    emit,
+    info,
+    peek,
+    peek_account,
+    read_account,
+    write,
+    write_account,
+    write_store_account,
+)
 from iamctl.cli.paging import paginated
-from iamctl.core.model import Account, User
+from iamctl.core.errors import IamError, UsageError
+from iamctl.core.model import Account, StoreData, User
 from iamctl.core.service import mfa_devices, passwords, users
 
 password_app = typer.Typer(no_args_is_help=True, help="Console passwords (login profiles).")
@@ -57,8 +68,10 @@ def password_set(
     if not generate:
         password = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=True)
     when = clock.now(at)
+    # The new password's hash (and the reuse check against its history) before the lock.
+    prepared = passwords.prepare_password(peek_account(), user, password, when)
     with write_store_account() as (data, account):
-        found, generated = passwords.set_password(account, user, password, when, require_reset=require_reset)
+        found, generated = passwords.set_password(account, user, prepared, when, require_reset=require_reset)
         shape = login_profile_json(found)
         stuck = bool(require_reset) and passwords.change_password_decision(account, found, when, data).decision \
             != "allowed"
@@ -109,8 +122,11 @@ def password_change(
     """
     old = secret_input.read("old password", "--password-stdin", use_stdin=password_stdin)
     new = secret_input.read("new password", "--password-stdin", use_stdin=password_stdin, confirm=not password_stdin)
+    when = clock.now(at)
+    # The new password's hash, and the checks of the old one and of the history, before the lock.
+    prepared = passwords.prepare_password(peek_account(), user, new, when, old=old)
     with write_store_account() as (data, account):
-        found = passwords.change_password(account, user, old, new, clock.now(at), data)
+        found = passwords.change_password(account, user, old, prepared, when, data)
         shape = login_profile_json(found)
     info(f"Password of user {found.name} changed.")
     emit(shape)
@@ -138,11 +154,18 @@ def login(
     from iamctl.core.service import account_security, accounts
 
     password = secret_input.read("password", "--password-stdin", use_stdin=password_stdin)
-    with write() as data:
+
+    def signing_into(data: StoreData) -> Account:
         if signin_url is not None:
-            account = account_security.account_from_signin_url(data, signin_url)
-        else:
-            account = accounts.resolve(data, current().account_selector())
+            return account_security.account_from_signin_url(data, signin_url)
+        return accounts.resolve(data, current().account_selector())
+
+    seen = peek()  # the password's scrypt check, made before the lock and remembered
+    if seen is not None:
+        with contextlib.suppress(IamError, UsageError):
+            passwords.precheck_login(signing_into(seen), user, password)
+    with write() as data:
+        account = signing_into(data)
         result = passwords.login(account, user, password, clock.now(at), mfa_code=mfa_code)
         shape = sign_in_json(account, result)
     emit(shape)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from iamctl.cli import aws_credentials, clock, secret_input
-from iamctl.cli.common import emit, read, write
+from iamctl.cli.common import emit, peek, read, write
 
 
 def whoami(
@@ -58,6 +58,9 @@ def whoami(
         secret = secret_input.read("secret access key", "--secret-stdin", use_stdin=secret_stdin)
     # A transaction, because a success notes the key's last use (at most every 15 minutes,
     # so most calls find nothing to write).
+    seen = peek()  # the secret's scrypt check, made before the lock and remembered
+    if seen is not None:
+        access_keys.precheck(seen, access_key_id, secret)
     with write() as data:
         identity = access_keys.caller_identity(data, access_key_id, secret, clock.now(at))
     emit(identity)

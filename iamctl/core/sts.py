@@ -236,15 +236,32 @@ def _role_arn_guess(account: Account, ref: str) -> str:
     return ref if ref.startswith("arn:") else f"arn:aws:iam::{account.id}:role/{ref}"
 
 
-def _new_session(role: Role, now: datetime, seconds: int, session_name: str, **fields) -> tuple[Session, str, str]:
+@dataclass(frozen=True)
+class SessionSecrets:
+    """A new session's secret access key and token with their hashes, made before the
+    store is locked: two scrypts (~100 ms) that no other writer should wait for."""
+
+    secret: str = field(repr=False)
+    token: str = field(repr=False)
+    secret_hash: str = field(repr=False)
+    token_hash: str = field(repr=False)
+
+
+def new_session_secrets() -> SessionSecrets:
     secret = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
     token = secrets.token_urlsafe(120)
+    return SessionSecrets(secret, token, hash_secret(secret), hash_secret(token))
+
+
+def _new_session(role: Role, now: datetime, seconds: int, session_name: str, made: SessionSecrets | None,
+                 **fields) -> tuple[Session, str, str]:
+    made = made or new_session_secrets()
     session = Session(
         access_key_id=new_unique_id("session-key"), role=role.name, session_name=session_name,
         issued=iso(now), expires=iso(now + timedelta(seconds=seconds)),
-        secret_hash=hash_secret(secret), token_hash=hash_secret(token), **fields,
+        secret_hash=made.secret_hash, token_hash=made.token_hash, **fields,
     )
-    return session, secret, token
+    return session, made.secret, made.token
 
 
 def assume_role(
@@ -262,6 +279,7 @@ def assume_role(
     external_id: str | None = None,
     mfa_code: str | None = None,
     source_identity: str | None = None,
+    credentials: SessionSecrets | None = None,
 ) -> Issued:
     """AssumeRole as STS decides it; records the session in the role's account.
 
@@ -269,7 +287,8 @@ def assume_role(
     calling user's enabled virtual MFA device (a code is used once) and makes the request
     MFA-authenticated (aws:MultiFactorAuthPresent). *transitive_tag_keys* (a subset of
     *tags*) pass on to every later session of a role chain, as the calling session's
-    transitive tags pass on to this one.
+    transitive tags pass on to this one. *credentials* are the session's secrets made
+    before the store was locked (made here when None).
     """
     tags = dict(tags or {})
     transitive = list(transitive_tag_keys or [])
@@ -318,7 +337,7 @@ def assume_role(
             raise refusal(request, decision, trust=trust)
 
     session, secret, token = _new_session(
-        role, now, seconds, session_name, caller=caller.principal.arn, policy=policy,
+        role, now, seconds, session_name, credentials, caller=caller.principal.arn, policy=policy,
         tags={**inherited_tags, **tags}, transitive=[*inherited_tags, *transitive],
         source_identity=source_identity or inherited, mfa=mfa, chained=chained,
     )
@@ -344,6 +363,7 @@ def assume_role_as_service(
     now: datetime,
     session_name: str | None = None,
     duration: int | None = None,
+    credentials: SessionSecrets | None = None,
 ) -> Issued:
     """AssumeRole as an AWS service makes it for a resource of yours (EC2 for an instance
     with the role's instance profile): the trust policy alone decides, as for any service
@@ -377,7 +397,7 @@ def assume_role_as_service(
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
         raise refusal(request, decision, trust=trust)
-    session, secret, token = _new_session(role, now, seconds, name, caller=service)
+    session, secret, token = _new_session(role, now, seconds, name, credentials, caller=service)
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
@@ -485,6 +505,7 @@ def assume_role_with_web_identity(
     session_name: str | None = None,
     duration: int | None = None,
     policy: str | None = None,
+    credentials: SessionSecrets | None = None,
 ) -> tuple[Issued, str]:
     """AssumeRoleWithWebIdentity for a token the caller vouches for (no signature is checked).
 
@@ -503,7 +524,7 @@ def assume_role_with_web_identity(
             "aws:PrincipalType": ["WebIdentityUser"]}
     issued = _federated_session(data, owner, role, principal, "sts:AssumeRoleWithWebIdentity", keys, now=now,
                                 session_name=session_name, duration=duration, policy=policy,
-                                provider=name, subject=subject, audience=audience)
+                                credentials=credentials, provider=name, subject=subject, audience=audience)
     return issued, issuer
 
 
@@ -517,7 +538,8 @@ def _federated_role(data: StoreData, account: Account, role_ref: str, action: st
 
 def _federated_session(
     data: StoreData, owner: Account, role: Role, principal: Principal, action: str, keys: dict[str, list[str]],
-    *, now: datetime, session_name: str, duration: int | None, policy: str | None, **fields: object,
+    *, now: datetime, session_name: str, duration: int | None, policy: str | None,
+    credentials: SessionSecrets | None = None, **fields: object,
 ) -> Issued:
     """What AssumeRoleWithWebIdentity and AssumeRoleWithSAML share: the trust policy alone
     decides (the caller has no identity policies), then the session is recorded."""
@@ -528,7 +550,7 @@ def _federated_session(
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
         raise refusal(request, decision, web_identity=True, trust=trust)
-    session, secret, token = _new_session(role, now, seconds, session_name, policy=policy, **fields)
+    session, secret, token = _new_session(role, now, seconds, session_name, credentials, policy=policy, **fields)
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
@@ -591,6 +613,7 @@ def assume_role_with_saml(
     audience: str = SAML_AUDIENCE,
     duration: int | None = None,
     policy: str | None = None,
+    credentials: SessionSecrets | None = None,
 ) -> SamlAnswer:
     """AssumeRoleWithSAML for an assertion the caller vouches for (offline: no signature
     is checked); *subject* is its NameID, *session_name* its RoleSessionName attribute."""
@@ -608,7 +631,7 @@ def assume_role_with_saml(
     principal = Principal(arn=arn, account=owner.id, type="SAMLUser")
     issued = _federated_session(data, owner, role, principal, "sts:AssumeRoleWithSAML", keys, now=now,
                                 session_name=session_name, duration=duration, policy=policy,
-                                provider=arn, subject=subject, audience=audience)
+                                credentials=credentials, provider=arn, subject=subject, audience=audience)
     return SamlAnswer(issued, subject, subject_type, issuer, audience, qualifier)
 
 

@@ -52,3 +52,34 @@ def test_one_verify_is_about_50ms_or_less() -> None:
     verify_secret("timing", stored)
     # Generous bound so a loaded CI box does not flake; measured ~50 ms on the dev box.
     assert time.perf_counter() - start < 0.5
+
+
+def test_answers_are_remembered_per_stored_hash(monkeypatch) -> None:
+    """A check repeated in the same process (once before the store's lock, once under it)
+    costs one scrypt; a stored hash that changed in between is a new question."""
+    monkeypatch.setattr(secrets_hash, "_verified", {})
+    derived: list[bytes] = []
+    original = secrets_hash._derive
+
+    def counting(secret, salt, *args):
+        derived.append(salt)
+        return original(secret, salt, *args)
+
+    monkeypatch.setattr(secrets_hash, "_derive", counting)
+    first, second = hash_secret("pw"), hash_secret("pw")
+    derived.clear()
+    assert verify_secret("pw", first) and verify_secret("pw", first)
+    assert not verify_secret("other", first) and not verify_secret("other", first)
+    assert len(derived) == 2
+    assert verify_secret("pw", second) and len(derived) == 3  # same secret, another hash: checked
+    # keyed by a keyed digest of the secret, never by the secret itself
+    assert all(isinstance(d, bytes) and len(d) == 32 for _, d in secrets_hash._verified)
+
+
+def test_the_memo_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(secrets_hash, "_verified", {})
+    monkeypatch.setattr(secrets_hash, "_MEMO_SIZE", 3)
+    stored = hash_secret("x", n=2**4)
+    for n in range(10):
+        verify_secret(f"guess{n}", stored)
+    assert 1 <= len(secrets_hash._verified) <= 3

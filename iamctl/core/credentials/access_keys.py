@@ -12,7 +12,7 @@ import io
 import re
 import secrets
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,19 +58,40 @@ def new_secret() -> str:
     return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
 
 
+@dataclass(frozen=True)
+class KeyMaterial:
+    """A new key's ID, secret and the secret's hash, made before the store is locked: the
+    hash is an scrypt (~50 ms) that no other writer should wait for. Whether the ID is free
+    can only be known under the lock; a taken one is replaced there (``with_new_id``), which
+    leaves the secret and its hash as they are."""
+
+    key_id: str
+    secret: str = field(repr=False)
+    secret_hash: str = field(repr=False)
+
+    def with_new_id(self) -> KeyMaterial:
+        return replace(self, key_id=new_key_id())
+
+
+def new_key_material() -> KeyMaterial:
+    secret = new_secret()
+    return KeyMaterial(key_id=new_key_id(), secret=secret, secret_hash=hash_secret(secret))
+
+
 def create_access_key(
-    existing: list[AccessKey], user_name: str | None, now: datetime
+    existing: list[AccessKey], user_name: str | None, now: datetime, material: KeyMaterial | None = None
 ) -> NewAccessKey:
-    """CreateAccessKey: a new Active key, refused past the per-user quota of two."""
+    """CreateAccessKey: a new Active key, refused past the per-user quota of two.
+
+    *material* is the key made before the store was locked (made here when None)."""
     if len(existing) >= MAX_KEYS_PER_USER:
         raise limit_exceeded(f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}")
-    secret = new_secret()
+    made = material or new_key_material()
     taken = {k.id for k in existing}
-    key_id = new_key_id()
-    while key_id in taken:  # astronomically unlikely, but cheap to rule out
-        key_id = new_key_id()
-    key = AccessKey(id=key_id, secret_hash=hash_secret(secret), created=iso(now))
-    return NewAccessKey(key=key, secret=secret, user_name=user_name)
+    while made.key_id in taken:  # astronomically unlikely, but cheap to rule out
+        made = made.with_new_id()
+    key = AccessKey(id=made.key_id, secret_hash=made.secret_hash, created=iso(now))
+    return NewAccessKey(key=key, secret=made.secret, user_name=user_name)
 
 
 def find_key(keys: list[AccessKey], key_id: str) -> AccessKey:
@@ -100,7 +121,7 @@ def delete_key(keys: list[AccessKey], key_id: str) -> list[AccessKey]:
 
 
 def rotate(
-    keys: list[AccessKey], user_name: str | None, now: datetime
+    keys: list[AccessKey], user_name: str | None, now: datetime, material: KeyMaterial | None = None
 ) -> tuple[list[AccessKey], NewAccessKey]:
     """AWS's rotation recipe, first half: create a second key and deactivate the old one.
 
@@ -118,7 +139,7 @@ def rotate(
         raise limit_exceeded(
             f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}.{hint}"
         )
-    new = create_access_key(keys, user_name, now)
+    new = create_access_key(keys, user_name, now, material)
     rotated = [replace(k, status=INACTIVE) for k in keys] + [new.key]
     return rotated, new
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
@@ -184,13 +184,37 @@ def expires_soon(profile: LoginProfile, policy: PasswordPolicy | None, now: date
     return when is not None and parse(when) - EXPIRY_WARNING <= now < parse(when)
 
 
+@dataclass(frozen=True)
+class NewPassword:
+    """A new password with its hash, made before the store is locked: the hash is an scrypt
+    (~50 ms) that no other writer should wait for. The policy checks still run under the
+    lock, against the policy and history read there."""
+
+    text: str = field(repr=False)
+    hash: str = field(repr=False)
+    generated: bool = False  # made by generate_password, for the policy read before the lock
+
+
+def prepare_password(text: str, *, generated: bool = False) -> NewPassword:
+    return NewPassword(text=text, hash=hash_secret(text), generated=generated)
+
+
+def hashed(password: str | NewPassword) -> NewPassword:
+    """*password* with its hash: a plain string is hashed here (under the lock, if held)."""
+    return password if isinstance(password, NewPassword) else prepare_password(password)
+
+
+def text_of(password: str | NewPassword) -> str:
+    return password.text if isinstance(password, NewPassword) else password
+
+
 def previous_hashes(profile: LoginProfile) -> list[str]:
     """The current password's hash, then the earlier ones: what reuse prevention checks."""
     return [profile.password_hash, *profile.history]
 
 
 def new_login_profile(
-    password: str,
+    password: str | NewPassword,
     policy: PasswordPolicy | None,
     now: datetime,
     *,
@@ -199,10 +223,10 @@ def new_login_profile(
     email: str | None = None,
 ) -> LoginProfile:
     """CreateLoginProfile: check the password, then keep only its hash."""
-    check_password(password, policy, account_name=account_name, email=email)
+    check_password(text_of(password), policy, account_name=account_name, email=email)
     stamp = iso(now)
     return LoginProfile(
-        password_hash=hash_secret(password),
+        password_hash=hashed(password).hash,
         created=stamp,
         password_changed=stamp,
         password_reset_required=reset_required,
@@ -211,7 +235,7 @@ def new_login_profile(
 
 def set_password(
     profile: LoginProfile,
-    password: str,
+    password: str | NewPassword,
     policy: PasswordPolicy | None,
     now: datetime,
     *,
@@ -224,7 +248,7 @@ def set_password(
     The old hash moves into the history; *reset_required* None keeps the current flag.
     """
     check_password(
-        password,
+        text_of(password),
         policy,
         previous_hashes=previous_hashes(profile),
         account_name=account_name,
@@ -232,7 +256,7 @@ def set_password(
     )
     return replace(
         profile,
-        password_hash=hash_secret(password),
+        password_hash=hashed(password).hash,
         password_changed=iso(now),
         password_reset_required=(
             profile.password_reset_required if reset_required is None else reset_required
@@ -244,7 +268,7 @@ def set_password(
 def change_own_password(
     profile: LoginProfile,
     old_password: str,
-    new_password: str,
+    new_password: str | NewPassword,
     policy: PasswordPolicy | None,
     now: datetime,
 ) -> LoginProfile:

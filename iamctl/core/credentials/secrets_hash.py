@@ -71,18 +71,37 @@ def hash_problem(stored: str) -> str | None:
     return None
 
 
+# What verify_secret answered in this process, keyed by (stored hash, HMAC of the secret
+# under a key of this process's own): a command checks a password's history and the caller's
+# old password once on an unlocked read of the store, so that the same checks made again
+# under the store's lock (against the hashes read there) cost nothing. A stored hash that
+# changed in between is a different key, so it is checked afresh. Bounded: a command checks
+# a few dozen at most, and a process that checks more starts over.
+_MEMO_KEY = secrets.token_bytes(32)
+_MEMO_SIZE = 256
+_verified: dict[tuple[str, bytes], bool] = {}
+
+
 def verify_secret(secret: str, stored: str) -> bool:
     """True when *secret* hashes to *stored*. A malformed *stored* value, or one that would
     cost more than MAX_WORK to check, never matches (the store's checks report it)."""
     if hash_problem(stored) is not None:
         return False
+    memo_key = (stored, hmac.digest(_MEMO_KEY, secret.encode("utf-8", "surrogatepass"), "sha256"))
+    known = _verified.get(memo_key)
+    if known is not None:
+        return known
     _, n_text, r_text, p_text, salt_text, hash_text = stored.split("$")
     salt, expected = _unb64(salt_text), _unb64(hash_text)
     try:
         actual = _derive(secret, salt, int(n_text), int(r_text), int(p_text), len(expected))
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(actual, expected)
+    answer = hmac.compare_digest(actual, expected)
+    if len(_verified) >= _MEMO_SIZE:
+        _verified.clear()
+    _verified[memo_key] = answer
+    return answer
 
 
 def is_hash(value: str) -> bool:

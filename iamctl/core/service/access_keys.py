@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from iamctl.core.credentials import access_keys as ak
+from iamctl.core.credentials.secrets_hash import verify_secret
 from iamctl.core.errors import IamError, no_such_entity
 from iamctl.core.model import Account, StoreData, User
 from iamctl.core.model.credentials import AccessKey, RootUser
@@ -93,21 +94,31 @@ def _get_user_key(account: Account, key_id: str) -> KeyOwner:
     return found
 
 
-def unique_new_key(data: StoreData, existing: list[AccessKey], user_name: str | None, now: datetime) -> ak.NewAccessKey:
-    """A new key whose ID no one in the store holds (80 random bits; checked anyway)."""
-    new = ak.create_access_key(existing, user_name, now)
+def unique_new_key(
+    data: StoreData, existing: list[AccessKey], user_name: str | None, now: datetime,
+    material: ak.KeyMaterial | None = None,
+) -> ak.NewAccessKey:
+    """A new key whose ID no one in the store holds (80 random bits; checked anyway).
+
+    *material* is the ID, secret and hash made before the store was locked (made here when
+    None); a taken ID gets a new one, the secret and its hash stay."""
+    made = material or ak.new_key_material()
+    new = ak.create_access_key(existing, user_name, now, made)
     while key_owner(data, new.key.id) is not None:
-        new = ak.create_access_key(existing, user_name, now)
+        made = made.with_new_id()
+        new = ak.create_access_key(existing, user_name, now, made)
     return new
 
 
 # ---------------------------------------------------------------- IAM users' keys
 
 
-def create(data: StoreData, account: Account, user_name: str, now: datetime) -> ak.NewAccessKey:
-    """CreateAccessKey for a user (at most two keys)."""
+def create(
+    data: StoreData, account: Account, user_name: str, now: datetime, material: ak.KeyMaterial | None = None
+) -> ak.NewAccessKey:
+    """CreateAccessKey for a user (at most two keys); *material* as for ``unique_new_key``."""
     user = users.get(account, user_name)
-    new = unique_new_key(data, as_list(user.access_keys), user.name, now)
+    new = unique_new_key(data, as_list(user.access_keys), user.name, now, material)
     user.access_keys[new.key.id] = new.key
     return new
 
@@ -134,13 +145,18 @@ def delete(account: Account, key_id: str) -> KeyOwner:
     return found
 
 
-def rotate(data: StoreData, account: Account, user_name: str, now: datetime) -> tuple[list[str], ak.NewAccessKey]:
-    """Create a new key and deactivate the older one; (deactivated key IDs, new key)."""
+def rotate(
+    data: StoreData, account: Account, user_name: str, now: datetime, material: ak.KeyMaterial | None = None
+) -> tuple[list[str], ak.NewAccessKey]:
+    """Create a new key and deactivate the older one; (deactivated key IDs, new key).
+    *material* as for ``unique_new_key``."""
     user = users.get(account, user_name)
     before = as_list(user.access_keys)
-    rotated, new = ak.rotate(before, user.name, now)
+    made = material or ak.new_key_material()
+    rotated, new = ak.rotate(before, user.name, now, made)
     while key_owner(data, new.key.id) is not None:
-        rotated, new = ak.rotate(before, user.name, now)
+        made = made.with_new_id()
+        rotated, new = ak.rotate(before, user.name, now, made)
     user.access_keys = as_table(rotated)
     return [k.id for k in before], new
 
@@ -166,6 +182,15 @@ def authenticate(data: StoreData, key_id: str, secret: str, now: datetime, servi
     if used is not found.key:
         holder.access_keys[key_id] = used
     return KeyOwner(found.account, found.user, used)
+
+
+def precheck(data: StoreData, key_id: str, secret: str) -> None:
+    """Check *secret* against *key_id*'s stored hash in *data*, read without the store's
+    lock, so that ``authenticate``, which checks it again under the lock (against the hash
+    read there), finds the answer in verify_secret's memo."""
+    found = key_owner(data, key_id) if key_id.startswith(ak.KEY_ID_PREFIX) else None
+    if found is not None and found.key.status == ak.ACTIVE:
+        verify_secret(secret, found.key.secret_hash)
 
 
 def caller_identity(data: StoreData, key_id: str, secret: str, now: datetime) -> dict[str, Any]:

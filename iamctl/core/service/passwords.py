@@ -16,7 +16,7 @@ from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
 from iamctl.core.credentials.times import iso
 from iamctl.core.errors import IamError, no_such_entity
 from iamctl.core.model import Account, StoreData, User
-from iamctl.core.model.credentials import LoginProfile
+from iamctl.core.model.credentials import LoginProfile, PasswordPolicy
 from iamctl.core.service import users
 
 if TYPE_CHECKING:
@@ -42,24 +42,70 @@ def get_profile(account: Account, user_name: str) -> tuple[User, LoginProfile]:
     return user, user.login_profile
 
 
+def prepare_password(
+    account: Account | None, user_name: str, password: str | None, now: datetime, *, old: str | None = None
+) -> pw.NewPassword:
+    """The costly part of setting (or, with *old*, changing) *user_name*'s password, done
+    before the store is locked, on *account* as read without the lock (None when it could
+    not be read): the new password (generated for the policy read here when *password* is
+    None) and its scrypt hash; then a dry run of the change against that read, so that the
+    checks of the old password and of the reuse history, which ``set_password`` and
+    ``change_password`` make again under the lock, find their answers in verify_secret's
+    memo. What the dry run refuses is left for the locked run to say."""
+    policy = account.password_policy if account is not None else None
+    if password is None:
+        new = pw.prepare_password(pw.generate_password(policy), generated=True)
+    else:
+        new = pw.prepare_password(password)
+    user = _find_user(account, user_name) if account is not None else None
+    profile = user.login_profile if user is not None else None
+    if account is not None and profile is not None:
+        try:
+            if old is None:
+                pw.set_password(profile, new, policy, now, account_name=account.name)
+            else:
+                pw.change_own_password(profile, old, new, policy, now)
+        except IamError:
+            pass
+    return new
+
+
+def _find_user(account: Account, user_name: str) -> User | None:
+    try:
+        return users.get(account, user_name)
+    except IamError:
+        return None
+
+
+def _chosen(policy: PasswordPolicy | None, password: str | pw.NewPassword | None) -> str | pw.NewPassword:
+    """The password to set: a prepared one, unless it was generated for a policy it no
+    longer meets (the policy changed since it was read without the lock)."""
+    if password is None:
+        return pw.generate_password(policy)
+    if isinstance(password, pw.NewPassword) and password.generated and pw.violations(password.text, policy):
+        return pw.generate_password(policy)
+    return password
+
+
 def set_password(
     account: Account,
     user_name: str,
-    password: str | None,
+    password: str | pw.NewPassword | None,
     now: datetime,
     *,
     require_reset: bool | None = None,
 ) -> tuple[User, str | None]:
     """CreateLoginProfile or UpdateLoginProfile; with *password* None one is generated.
 
-    Returns the user and the generated password (None when the caller gave one).
-    *require_reset* None keeps the current flag on an update (off for a new profile).
+    *password* is best a ``pw.NewPassword`` from ``prepare_password``, hashed before the
+    store was locked. Returns the user and the generated password (None when the caller
+    gave one). *require_reset* None keeps the current flag on an update (off for a new
+    profile).
     """
     user = users.get(account, user_name)
     policy = account.password_policy
-    generated = pw.generate_password(policy) if password is None else None
-    chosen = generated if generated is not None else password
-    assert chosen is not None
+    chosen = _chosen(policy, password)
+    generated = password is None or (isinstance(password, pw.NewPassword) and password.generated)
     if user.login_profile is None:
         user.login_profile = pw.new_login_profile(
             chosen, policy, now, reset_required=bool(require_reset), account_name=account.name
@@ -68,7 +114,7 @@ def set_password(
         user.login_profile = pw.set_password(
             user.login_profile, chosen, policy, now, reset_required=require_reset, account_name=account.name
         )
-    return user, generated
+    return user, (pw.text_of(chosen) if generated else None)
 
 
 def delete_password(account: Account, user_name: str) -> User:
@@ -78,14 +124,16 @@ def delete_password(account: Account, user_name: str) -> User:
 
 
 def change_password(
-    account: Account, user_name: str, old: str, new: str, now: datetime, data: StoreData | None = None
+    account: Account, user_name: str, old: str, new: str | pw.NewPassword, now: datetime,
+    data: StoreData | None = None,
 ) -> User:
     """ChangePassword by the user, who needs iam:ChangePassword on themself: from an
     identity policy (IAMUserChangePassword, say) or from the password policy's
     AllowUsersToChangePassword, which IAM applies as an account-wide grant. As in AWS, a
     password that must be reset or has expired needs the permission too (the console
     attaches IAMUserChangePassword when it requires a reset). With *data*, the
-    organization's SCPs apply too."""
+    organization's SCPs apply too. *new* is best a ``pw.NewPassword`` from
+    ``prepare_password`` (with *old*), so the scrypt work is done before the lock."""
     user, profile = get_profile(account, user_name)
     decision = change_password_decision(account, user, now, data)
     if decision.decision != "allowed":
@@ -146,6 +194,14 @@ class SignIn:
 def bad_credentials() -> IamError:
     # The console's words; it never says whether the user or the password was wrong.
     return IamError("AccessDenied", "Your authentication information is incorrect. Please try again.")
+
+
+def precheck_login(account: Account, user_name: str, password: str) -> None:
+    """The password check of ``login``, made on *account* read without the store's lock,
+    so that the same check under the lock finds its answer in verify_secret's memo."""
+    user = _find_user(account, user_name)
+    profile = user.login_profile if user is not None else None
+    verify_secret(password, profile.password_hash if profile else dummy_hash())
 
 
 def login(account: Account, user_name: str, password: str, now: datetime, *, mfa_code: str | None = None) -> SignIn:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from iamctl.core.credentials import access_keys as ak
 from iamctl.core.credentials import passwords as pw
-from iamctl.core.credentials.secrets_hash import hash_secret, verify_secret
+from iamctl.core.credentials.secrets_hash import verify_secret
 from iamctl.core.credentials.times import iso
 from iamctl.core.errors import no_such_entity
 from iamctl.core.model import Account, StoreData
@@ -31,16 +31,24 @@ def root_of(account: Account) -> Iterator[RootUser]:
     account.root = None if empty else root
 
 
-def set_password(account: Account, password: str | None) -> str | None:
+def prepare_password(password: str | None) -> pw.NewPassword:
+    """The root password to set and its hash, made before the store is locked (generated
+    when *password* is None: AWS's default policy, which root passwords follow, is fixed)."""
+    if password is None:
+        return pw.prepare_password(pw.generate_password(None), generated=True)
+    return pw.prepare_password(password)
+
+
+def set_password(account: Account, password: str | pw.NewPassword | None) -> str | None:
     """Set the root password (checked against AWS's default policy: the account password
-    policy applies to IAM users only). Returns the generated password, if one was."""
-    generated = pw.generate_password(None) if password is None else None
-    chosen = generated if generated is not None else password
-    assert chosen is not None
-    pw.check_password(chosen, None, account_name=account.name)
+    policy applies to IAM users only). Returns the generated password, if one was.
+    *password* is best a ``prepare_password`` result, hashed before the lock."""
+    chosen = prepare_password(None) if password is None else password
+    pw.check_password(pw.text_of(chosen), None, account_name=account.name)
     with root_of(account) as root:
-        root.password_hash = hash_secret(chosen)
-    return generated
+        root.password_hash = pw.hashed(chosen).hash
+    generated = password is None or (isinstance(password, pw.NewPassword) and password.generated)
+    return pw.text_of(chosen) if generated else None
 
 
 def delete_password(account: Account) -> None:
@@ -51,9 +59,12 @@ def delete_password(account: Account) -> None:
         root.password_last_used = None
 
 
-def create_key(data: StoreData, account: Account, now: datetime) -> ak.NewAccessKey:
+def create_key(
+    data: StoreData, account: Account, now: datetime, material: ak.KeyMaterial | None = None
+) -> ak.NewAccessKey:
+    """A root access key; *material* made before the store was locked (see access_keys)."""
     with root_of(account) as root:
-        new = access_keys.unique_new_key(data, access_keys.as_list(root.access_keys), None, now)
+        new = access_keys.unique_new_key(data, access_keys.as_list(root.access_keys), None, now, material)
         root.access_keys[new.key.id] = new.key
     return new
 
@@ -72,6 +83,15 @@ def update_key(account: Account, key_id: str, status: str) -> AccessKey:
 def delete_key(account: Account, key_id: str) -> None:
     with root_of(account) as root:
         root.access_keys = access_keys.as_table(ak.delete_key(access_keys.as_list(root.access_keys), key_id))
+
+
+def precheck_login(account: Account | None, password: str) -> None:
+    """The password check of ``login``, made on *account* read without the store's lock,
+    so that the same check under the lock finds its answer in verify_secret's memo."""
+    from iamctl.core.service.passwords import dummy_hash
+
+    root = account.root if account is not None else None
+    verify_secret(password, (root.password_hash if root is not None else None) or dummy_hash())
 
 
 def login(account: Account | None, password: str, now: datetime, *, mfa_code: str | None = None) -> bool:
