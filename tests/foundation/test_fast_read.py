@@ -64,6 +64,49 @@ def test_what_rtoml_refuses_is_refused_or_read_as_tomllib_does(big_text, edit):
     assert got == expected
 
 
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("\n", "\r\n"),  # CRLF line ends: tomllib makes them LF inside multi-line strings
+    lambda t: "\ufeff" + t,  # a byte-order mark, which tomllib refuses
+    # TOML 1.1, which rtoml reads and tomllib refuses
+    lambda t: t.replace('team = "team1"', 'team = "te\\eam1"', 1),
+    lambda t: t.replace('team = "team1"', 'team = "te\\x41m1"', 1),
+    lambda t: t + 'x = {a = "b",\n  c = "d"}\n',
+    lambda t: t + 'x = {a = "b",}\n',
+    lambda t: t + "x = 07:32\n",
+    lambda t: t + "x = 1979-05-27T07:32Z\n",
+])
+def test_texts_the_two_parsers_read_differently_go_to_tomllib(big_text, edit, monkeypatch):
+    rtoml = pytest.importorskip("rtoml")
+    text = edit(big_text)
+    try:
+        differs = rtoml.loads(text) != tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        differs = True
+    assert differs  # what this guards against is real
+    monkeypatch.setattr(rtoml, "loads", lambda text: pytest.fail("rtoml was asked"))
+    try:
+        expected: object = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        expected = str(exc)
+    try:
+        got: object = toml_read.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+def test_a_big_store_with_toml_1_1_in_it_is_refused_by_reads_and_writes_alike(big_text, store_path, cli):
+    lines = big_text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line == 'team = "team2"\n')
+    lines[at] = 'team = "te\\eam2"\n'  # the escape \e is TOML 1.1: tomllib (Python 3.11) refuses it
+    store_path.write_text("".join(lines))
+    expected = (f"iamctl: CorruptStore: {store_path}: invalid TOML: Unescaped '\\' in a string "
+                f"(at line {at + 1}, column 13).\n")
+    for argv in (("user", "get", "user2"), ("user", "tag", "user2", "k=v"), ("user", "tag", "user3", "k=v")):
+        result = cli(*argv)
+        assert (result.code, result.out, result.err) == (4, "", expected), argv
+
+
 def test_without_rtoml_tomllib_reads_everything(big_text, monkeypatch):
     monkeypatch.setitem(sys.modules, "rtoml", None)  # import rtoml raises ImportError
     assert toml_read.loads(big_text) == tomllib.loads(big_text)

@@ -345,7 +345,11 @@ class Store:
         if materialize is not None:
             new_raw = materialize(new_raw)
         out = full_rewrite(text, new_raw)
-        if tomllib.loads(out) != new_raw:  # never write a file that would not read back as the data
+        try:
+            same = tomllib.loads(out) == new_raw
+        except tomllib.TOMLDecodeError:  # the rewrite kept text that only a laxer reader accepted
+            same = False
+        if not same:  # never write a file that would not read back as the data
             raise StoreError(
                 f"Cannot write this change into {self.path} without losing data; the store is unchanged.",
                 "StoreWriteFailed",
