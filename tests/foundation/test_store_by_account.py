@@ -57,7 +57,8 @@ def test_a_command_reads_only_the_account_it_uses(three, ok):
     _drop_caches(three)
     assert ok("--account", B, "user", "get", "bob", "--output", "json").json()["User"]["Tags"] \
         == [{"Key": "home", "Value": B}]
-    assert _cache_names(three) == {store.index_path.name, store.account_cache_path(B).name}
+    assert _cache_names(three) == {store.index_path.name, store.account_cache_path(B).name,
+                                   store.account_cache_path(B, "f").name}
     data = store.read()
     assert data.accounts[B].users["bob"].tags == {"home": B}
     untouched = to_raw(data)["accounts"]
@@ -256,3 +257,94 @@ def test_concurrent_writers_on_different_accounts_lose_nothing(ok, store_path):
     for account in (ACCOUNT, B):  # the caches agree with the file
         names = [u["UserName"] for u in ok("--account", account, "user", "list", "--output", "json").json()["Users"]]
         assert sorted(names) == sorted(accounts[account]["users"])
+
+
+# ---------------------------------------------------------------- lookups across accounts (model/directory.py)
+
+
+def _read_again(store_path: Path, *accounts: str) -> set[str]:
+    """Remove the tables' caches of *accounts* (their facts stay); after a command, the
+    ones that command read are cached again."""
+    store = Store(store_path)
+    for account in accounts:
+        store.account_cache_path(account).unlink()
+    return {a for a in accounts if store.account_cache_path(a).exists()}
+
+
+def _warm(ok) -> None:
+    for account in (ACCOUNT, B, C):
+        ok("--account", account, "user", "list")
+
+
+def test_a_new_key_is_checked_against_the_other_accounts_without_reading_them(three, ok):
+    _warm(ok)
+    assert _read_again(three, ACCOUNT, C) == set()
+    ok("--account", B, "key", "create", "alice")
+    assert {a for a in (ACCOUNT, C) if Store(three).account_cache_path(a).exists()} == set()
+
+
+def test_a_key_names_its_account_and_only_that_account_is_read(three, ok):
+    secret_line = ok("--account", C, "key", "create", "bob", "--output", "json").json()["AccessKey"]
+    _warm(ok)
+    _read_again(three, ACCOUNT, B, C)
+    who = ok("whoami", "--access-key-id", secret_line["AccessKeyId"], "--secret-stdin",
+             "--output", "json", stdin=secret_line["SecretAccessKey"] + "\n").json()
+    assert who["Arn"] == f"arn:aws:iam::{C}:user/bob"
+    store = Store(three)
+    assert store.account_cache_path(C).exists() and not store.account_cache_path(B).exists()
+
+
+def test_facts_follow_a_hand_edit_of_their_account(three, ok, cli):
+    """A key written into account C by hand: C's facts no longer match its text, so C is
+    read, and the key is found (and a new key can never take its ID)."""
+    created = ok("--account", C, "key", "create", "alice", "--output", "json").json()["AccessKey"]
+    _warm(ok)
+    text = three.read_text()
+    moved = text.replace(f"[accounts.{C}.users.alice.access_keys.{created['AccessKeyId']}]",
+                         f"[accounts.{C}.users.bob.access_keys.{created['AccessKeyId']}]")
+    assert moved != text
+    three.write_text(moved)
+    who = ok("whoami", "--access-key-id", created["AccessKeyId"], "--secret-stdin", "--output", "json",
+             stdin=created["SecretAccessKey"] + "\n").json()
+    assert who["Arn"] == f"arn:aws:iam::{C}:user/bob"
+
+
+def test_an_alias_names_its_account_and_only_that_account_is_read(three, ok, cli):
+    ok("--account", C, "account", "alias", "set", "data-lake")
+    _warm(ok)
+    _read_again(three, ACCOUNT, B, C)
+    assert ok("--account", "data-lake", "user", "get", "alice", "--output", "json").json()["User"]["Arn"] \
+        == f"arn:aws:iam::{C}:user/alice"
+    store = Store(three)
+    assert [a for a in (ACCOUNT, B, C) if store.account_cache_path(a).exists()] == [C]
+    result = cli("--account", B, "account", "alias", "set", "data-lake")  # taken: found without reading A
+    assert result.code == 3 and "data-lake already exists" in result.err
+
+
+def test_accounts_with_skips_only_what_the_facts_rule_out():
+    from iamctl.core.model.directory import accounts_with, facts_of
+    from iamctl.core.model.lazy import EntityMap
+
+    raws = {
+        "111111111111": {"alias": "a", "email": "Root@Example.com",
+                         "users": {"u": {"access_keys": {"AKIA1": {}}}}, "sessions": {"ASIA1": {}}},
+        "222222222222": {"root": {"access_keys": {"AKIA2": {}}}},
+        "333333333333": {},
+    }
+
+    class Map(EntityMap):
+        def facts(self, account_id):
+            return None if account_id == "333333333333" else facts_of(raws[account_id])
+
+    class Data:
+        accounts = Map(dict(raws), lambda k, v: k)
+
+    def ids(**asked):
+        return list(accounts_with(Data(), **asked))
+
+    assert ids(key_id="AKIA1") == ["111111111111", "333333333333"]  # 333... has no facts: looked at
+    assert ids(key_id="AKIA2") == ["222222222222", "333333333333"]
+    assert ids(session="ASIA1") == ["111111111111", "333333333333"]
+    assert ids(alias="a") == ["111111111111", "333333333333"]
+    assert ids(email="root@EXAMPLE.com") == ["111111111111", "333333333333"]
+    assert ids(key_id="AKIA9") == ["333333333333"]

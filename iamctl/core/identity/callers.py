@@ -86,7 +86,9 @@ def caller_for_session(account: Account, role: Role, session: Session | None, no
     )
 
 def find_session(data: StoreData, access_key_id: str) -> tuple[Account, Session] | None:
-    for account in data.accounts.values():
+    from iamctl.core.model.directory import accounts_with
+
+    for account in accounts_with(data, session=access_key_id):
         session = account.sessions.get(access_key_id)
         if session is not None:
             return account, session

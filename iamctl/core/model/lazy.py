@@ -44,6 +44,10 @@ class EntityMap(MutableMapping[str, T], Generic[T]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
+    def is_built(self, key: str) -> bool:
+        """Has the entry *key* been turned into its entity (or set by a command)?"""
+        return key in self._converted
+
     def peek_items(self) -> Iterator[tuple[str, Any]]:
         """(key, entity or its stored table) for every entry, converting none of them.
 

@@ -79,7 +79,9 @@ def owner_in_account(account: Account, key_id: str) -> KeyOwner | None:
 
 def key_owner(data: StoreData, key_id: str) -> KeyOwner | None:
     """The holder of *key_id* anywhere in the store (a key ID alone names its account)."""
-    for account in data.accounts.values():
+    from iamctl.core.model.directory import accounts_with
+
+    for account in accounts_with(data, key_id=key_id):
         found = owner_in_account(account, key_id)
         if found is not None:
             return found

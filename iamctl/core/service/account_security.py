@@ -14,8 +14,10 @@ from iamctl.core.model.credentials import RootUser
 
 def check_alias_free(data: StoreData, alias: str, owner: str | None = None) -> None:
     """Aliases are unique in the store, as they are across AWS."""
+    from iamctl.core.model.directory import accounts_with
+
     alias_rules.check_alias(alias)
-    for account in data.accounts.values():
+    for account in accounts_with(data, alias=alias):
         if account.alias == alias and account.id != owner:
             raise already_exists(f"The account alias {alias} already exists (account {account.id}).")
 

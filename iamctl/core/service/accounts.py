@@ -65,8 +65,10 @@ def check_email(email: str) -> None:
 
 def by_email(data: StoreData, email: str) -> Account | None:
     """The account whose root user has this email; emails are unique regardless of case."""
+    from iamctl.core.model.directory import accounts_with
+
     folded = email.casefold()
-    return next((a for a in data.accounts.values() if a.email and a.email.casefold() == folded), None)
+    return next((a for a in accounts_with(data, email=email) if a.email and a.email.casefold() == folded), None)
 
 
 def resolve(data: StoreData, selector: str | None) -> Account:
@@ -77,7 +79,9 @@ def resolve(data: StoreData, selector: str | None) -> Account:
             raise no_such_entity("The store has no default account; pick one with --account or 'iamctl account use'.")
     if selector in data.accounts:
         return data.accounts[selector]
-    for account in data.accounts.values():
+    from iamctl.core.model.directory import accounts_with
+
+    for account in accounts_with(data, alias=selector):
         if account.alias == selector:
             return account
     raise no_such_entity(f"The account {selector} cannot be found in the store.{_known_accounts(data, selector)}")

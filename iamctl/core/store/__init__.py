@@ -101,9 +101,10 @@ class Store:
             text, raw = self._load(fh)
         return self._to_model(raw, cached=text is None)
 
-    def account_cache_path(self, account_id: str) -> Path:
+    def account_cache_path(self, account_id: str, kind: str = "a") -> Path:
+        """The cache of an account's tables (kind "a") or of its facts ("f", model/directory.py)."""
         name = account_id.encode()
-        return self.cache_path.with_name(f"{self._digest}.a{zlib.crc32(name):08x}{len(name):02x}.marshal")
+        return self.cache_path.with_name(f"{self._digest}.{kind}{zlib.crc32(name):08x}{len(name):02x}.marshal")
 
     @staticmethod
     def stat_key(st: os.stat_result) -> list:
@@ -386,10 +387,14 @@ class Store:
     def _write_account_caches(self, index: dict, accounts: dict[str, dict]) -> None:
         """The tables of the accounts a write changed, keyed by their new regions' CRCs."""
         regions = {a: (s, e, c) for a, s, e, c in index.get("regions", [])}
+        from iamctl.core.model.directory import facts_of
+
         for account_id, raw in accounts.items():
             if account_id in regions:
                 start, end, crc = regions[account_id]
                 cache.write(self.account_cache_path(account_id), ["account", account_id, crc, end - start], raw)
+                cache.write(self.account_cache_path(account_id, "f"), ["facts", account_id, crc, end - start],
+                            facts_of(raw))
 
     def _write_index(self, index: dict) -> None:
         with contextlib.suppress(OSError):

@@ -98,6 +98,19 @@ def check_rest(store: Store, rest: dict, accounts: Any) -> None:
     check_documents(rest, where)
 
 
+class AccountMap(EntityMap[Account]):
+    """``data.accounts`` of a store read by account: also the facts of an account not
+    read yet (model/directory.py), so that a lookup across accounts reads only those that
+    may hold what it looks for."""
+
+    def __init__(self, raw: dict[str, Any], convert: Any, facts: Any) -> None:
+        super().__init__(raw, convert)
+        self._facts = facts
+
+    def facts(self, account_id: str) -> dict | None:
+        return None if self.is_built(account_id) else self._facts(account_id)
+
+
 class AccountFile:
     """One open store file read account by account."""
 
@@ -111,6 +124,7 @@ class AccountFile:
         accounts: dict[str, Any] = {a: Unloaded(a) for a in self.regions}
         self.old_raw: dict = {**self.rest, **({"accounts": accounts} if accounts else {})}
         self._fresh: dict[str, dict] = {}
+        self._facts_missing: set[str] = set()  # asked for and not cached: cache them when the account is read
 
     def __del__(self) -> None:
         try:  # noqa: SIM105 (at exit, contextlib may be gone before this runs)
@@ -142,8 +156,29 @@ class AccountFile:
             data = from_raw(StoreData, self.rest, where, lazy=True, recover=self._recover)
         except Exception:  # the cached index failed to build: read the rest afresh
             data = from_raw(StoreData, self._fresh_rest(), where, lazy=True)
-        data.accounts = EntityMap(dict(self.old_raw.get("accounts", {})), self._build_account)
+        data.accounts = AccountMap(dict(self.old_raw.get("accounts", {})), self._build_account, self.facts)
         return data
+
+    def facts(self, account_id: str) -> dict | None:
+        """The facts (model/directory.py) of an account as this file holds it, from their
+        cache; None when they are not at hand (then they are cached once the account is read)."""
+        region = self.regions.get(account_id)
+        if region is None:
+            return None
+        start, end, crc = region
+        found = cache.read(self.store.account_cache_path(account_id, "f"), ["facts", account_id, crc, end - start])
+        if isinstance(found, dict):
+            return found
+        self._facts_missing.add(account_id)
+        return None
+
+    def _write_facts(self, account_id: str, raw: dict) -> None:
+        from iamctl.core.model.directory import facts_of
+
+        start, end, crc = self.regions[account_id]
+        cache.write(self.store.account_cache_path(account_id, "f"), ["facts", account_id, crc, end - start],
+                    facts_of(raw))
+        self._facts_missing.discard(account_id)
 
     def account_raw(self, account_id: str) -> dict:
         """The account's tables, from its cache or parsed and checked from its region."""
@@ -157,6 +192,9 @@ class AccountFile:
         if not isinstance(raw, dict):
             raw = self._parse_account(account_id)
             cache.write(path, key, raw)
+            self._write_facts(account_id, raw)
+        elif account_id in self._facts_missing:
+            self._write_facts(account_id, raw)
         accounts = self.old_raw["accounts"]
         accounts[account_id] = raw
         if self.st.st_mode & 0o044:
