@@ -283,6 +283,36 @@ def test_a_new_key_is_checked_against_the_other_accounts_without_reading_them(th
     assert {a for a in (ACCOUNT, C) if Store(three).account_cache_path(a).exists()} == set()
 
 
+def test_without_facts_an_accounts_text_rules_it_out_without_a_parse(three, ok):
+    """Every cache gone but the index: a new key's ID, or an alias, that an account's text
+    does not spell out cannot be in that account, so the account is not parsed."""
+    ok("--account", C, "account", "alias", "set", "data-lake")
+    _warm(ok)
+    store = Store(three)
+    for account in (ACCOUNT, C):
+        store.account_cache_path(account).unlink()
+        store.account_cache_path(account, "f").unlink()
+    ok("--account", B, "key", "create", "alice")
+    assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == []
+    assert ok("--account", "data-lake", "user", "get", "bob", "--output", "json").json()["User"]["Arn"] \
+        == f"arn:aws:iam::{C}:user/bob"
+    assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == [C]
+
+
+def test_an_escape_in_an_accounts_text_means_it_must_be_read(three, ok):
+    """A \\u escape could spell a key ID or an alias: such an account is read."""
+    text = three.read_text()
+    at = text.index(f"[accounts.{C}.users.bob]")
+    three.write_text(text[:at] + text[at:].replace('home = "', 'home = "\\u0041', 1))
+    _warm(ok)
+    store = Store(three)
+    for account in (ACCOUNT, C):
+        store.account_cache_path(account).unlink()
+        store.account_cache_path(account, "f").unlink()
+    ok("--account", B, "key", "create", "alice")
+    assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == [C]
+
+
 def test_a_key_names_its_account_and_only_that_account_is_read(three, ok):
     secret_line = ok("--account", C, "key", "create", "bob", "--output", "json").json()["AccessKey"]
     _warm(ok)

@@ -8,7 +8,9 @@ holding the store's lock). A store read account by account (store/by_account.py)
 beside each account's cache, its *facts*: the IDs of its access keys (its users' and its
 root user's), of its sessions, its alias and its root email. ``data.accounts`` then
 answers ``facts(account_id)`` for an account not read yet (None when they are not at
-hand); an account already read, or without facts, is looked at itself.
+hand); without facts, ``holds_text(account_id, text)`` says whether the account's text
+spells out a key ID or alias at all (a read of its bytes, not a parse). An account already
+read, or that neither can rule out, is looked at itself.
 """
 
 from __future__ import annotations
@@ -36,10 +38,15 @@ def accounts_with(data: StoreData, *, key_id: str | None = None, session: str | 
     say so, and every account read already or without facts. Callers check the account."""
     accounts = data.accounts
     facts = getattr(accounts, "facts", None)
+    holds_text = getattr(accounts, "holds_text", None)
     folded = email.casefold() if email is not None else None
+    spelled = key_id or session or alias  # an account's text spells these out (an email's case may differ)
     for account_id in list(accounts):
         known = facts(account_id) if facts is not None else None
-        if known is not None and not _may_hold(known, key_id, session, alias, folded):
+        if known is not None:
+            if not _may_hold(known, key_id, session, alias, folded):
+                continue
+        elif holds_text is not None and spelled is not None and holds_text(account_id, spelled) is False:
             continue
         yield accounts[account_id]
 

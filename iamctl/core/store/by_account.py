@@ -103,12 +103,16 @@ class AccountMap(EntityMap[Account]):
     read yet (model/directory.py), so that a lookup across accounts reads only those that
     may hold what it looks for."""
 
-    def __init__(self, raw: dict[str, Any], convert: Any, facts: Any) -> None:
+    def __init__(self, raw: dict[str, Any], convert: Any, facts: Any, holds_text: Any) -> None:
         super().__init__(raw, convert)
         self._facts = facts
+        self._holds_text = holds_text
 
     def facts(self, account_id: str) -> dict | None:
         return None if self.is_built(account_id) else self._facts(account_id)
+
+    def holds_text(self, account_id: str, text: str) -> bool | None:
+        return None if self.is_built(account_id) else self._holds_text(account_id, text)
 
 
 class AccountFile:
@@ -156,7 +160,8 @@ class AccountFile:
             data = from_raw(StoreData, self.rest, where, lazy=True, recover=self._recover)
         except Exception:  # the cached index failed to build: read the rest afresh
             data = from_raw(StoreData, self._fresh_rest(), where, lazy=True)
-        data.accounts = AccountMap(dict(self.old_raw.get("accounts", {})), self._build_account, self.facts)
+        data.accounts = AccountMap(dict(self.old_raw.get("accounts", {})), self._build_account, self.facts,
+                                   self.holds_text)
         return data
 
     def facts(self, account_id: str) -> dict | None:
@@ -171,6 +176,20 @@ class AccountFile:
             return found
         self._facts_missing.add(account_id)
         return None
+
+    def holds_text(self, account_id: str, text: str) -> bool | None:
+        """Does the account's text hold *text* as it is? An account whose facts are not at
+        hand (all caches gone) cannot hold a key ID or an alias its text does not spell out,
+        and finding that out costs a read of its region, not a parse. None when the text
+        cannot say: an escape (``\\u``) could spell anything, or the region changed."""
+        region = self.regions.get(account_id)
+        if region is None:
+            return None
+        start, end, crc = region
+        data = os.pread(self.fd, end - start, start)
+        if len(data) != end - start or zlib.crc32(data) != crc or b"\\u" in data or b"\\U" in data:
+            return None
+        return text.encode() in data
 
     def _write_facts(self, account_id: str, raw: dict) -> None:
         from iamctl.core.model.directory import facts_of
