@@ -70,6 +70,7 @@ COMMANDS = {
     "simulate_principal": ["simulate", "principal", "bob", "--action", "s3:GetObject", "--action",
                            "s3:DeleteObject", "--resource", "arn:aws:s3:::reports/q1.csv", "--at", AT],
     "authorization_details": ["account", "authorization-details"],
+    "policy_entities": ["policy", "entities", "ReportsRead"],
 }
 # Paginated: (command, its result key, page size, max items).
 PAGED = {"user_list_paged": (["user", "list", "--page-size", "1", "--max-items", "2"], "Users", 1, 2)}

@@ -98,23 +98,30 @@ def delete(
 
 
 @app.command("entities")
-def entities(policy: str = POLICY) -> None:
-    """Who a managed policy is attached to (aws iam list-entities-for-policy).
+# aws-cli's paginator for list-entities-for-policy (botocore's paginators-1.json): three
+# result keys, in this order, one NextToken.
+@paginated(("PolicyGroups", "PolicyUsers", "PolicyRoles"))
+def entities(
+    policy: str = POLICY,
+    entity_filter: str = typer.Option(
+        None, "--entity-filter", metavar="User|Role|Group|LocalManagedPolicy|AWSManagedPolicy",
+        help="Only User, Role or Group (LocalManagedPolicy and AWSManagedPolicy list nothing, as in AWS)."),
+    policy_usage_filter: str = typer.Option(
+        None, "--policy-usage-filter", metavar="PermissionsPolicy|PermissionsBoundary",
+        help="PermissionsPolicy (attached) or PermissionsBoundary (set as boundary); default: both."),
+    path_prefix: str = typer.Option("/", "--path-prefix", help="Only entities whose path starts with this."),
+) -> None:
+    """The users, groups and roles that use a managed policy (aws iam list-entities-for-policy):
+    those it is attached to and, for users and roles, those it is the permissions boundary of.
 
     Example: iamctl policy entities AmazonEC2FullAccess --output text
+
+    Example: iamctl policy entities Mine --policy-usage-filter PermissionsBoundary --entity-filter Role
     """
     _, account = read_account()
-    ref = policies.resolve(account, policy)
-    found = policies.attachments(account, ref.arn)
-    emit(
-        {
-            "PolicyGroups": [{"GroupName": g, "GroupId": account.groups[g].id} for g in found["groups"]],
-            "PolicyUsers": [{"UserName": u, "UserId": account.users[u].id} for u in found["users"]],
-            "PolicyRoles": [{"RoleName": r, "RoleId": account.roles[r].id} for r in found["roles"]]
-            if found["roles"]
-            else [],
-        }
-    )
+    found = policies.entities_for_policy(account, policy, entity_filter=entity_filter,
+                                         usage_filter=policy_usage_filter, path_prefix=path_prefix)
+    emit(shapes.policy_entities(found))
 
 
 @app.command("validate")

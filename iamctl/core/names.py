@@ -89,6 +89,19 @@ def check_path(path: str, field: str = "path") -> str:
     return path
 
 
+def check_enum(field: str, value: str, allowed: tuple[str, ...]) -> str:
+    """Raise AWS's ValidationError unless *value* is one of the API enum's *allowed* values
+    (matched exactly, as AWS does), suggesting the closest one."""
+    if value not in allowed:
+        from iamctl.core.suggest import did_you_mean
+
+        raise validation_error(
+            f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: "
+            f"Member must satisfy enum value set: [{', '.join(allowed)}]{did_you_mean(value, allowed)}"
+        )
+    return value
+
+
 def check_account_id(account_id: str) -> str:
     if not _ACCOUNT_ID_RE.fullmatch(account_id):
         raise validation_error(f"The account ID {account_id!r} is not 12 digits.")

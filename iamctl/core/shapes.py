@@ -6,7 +6,7 @@ from typing import Any
 
 from iamctl.core.model import Account, CustomerPolicy, Group, User
 from iamctl.core.names import stable_unique_id
-from iamctl.core.service.policies import PolicyRef, Usage, usage
+from iamctl.core.service.policies import PolicyEntities, PolicyRef, Usage, usage
 
 
 def tags(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -97,4 +97,13 @@ def policy_version(document: str, version_id: str, is_default: bool, created: st
         "VersionId": version_id,
         "IsDefaultVersion": is_default,
         "CreateDate": created,
+    }
+
+
+def policy_entities(found: PolicyEntities) -> dict[str, Any]:
+    """ListEntitiesForPolicy's response as aws-cli prints it: the three lists, always present."""
+    return {
+        "PolicyGroups": [{"GroupName": g.name, "GroupId": g.id} for g in found.groups],
+        "PolicyUsers": [{"UserName": u.name, "UserId": u.id} for u in found.users],
+        "PolicyRoles": [{"RoleName": r.name, "RoleId": r.id} for r in found.roles],
     }
