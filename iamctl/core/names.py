@@ -68,6 +68,27 @@ def _field_name(kind: str) -> str:
     return parts[0] + "".join(p.title() for p in parts[1:]) + "Name"
 
 
+# The PathPrefix of ListUsers, ListGroups, ListRoles and ListInstanceProfiles (botocore's
+# pathPrefixType), and of ListPolicies (policyPathType): looser and stricter than a path.
+_PATH_PREFIX_RE = re.compile(r"/[\x21-\x7f]*")
+_POLICY_PATH_PREFIX_RE = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
+
+
+def check_path_prefix(prefix: str, *, policies: bool = False) -> str:
+    """Raise ValidationError unless *prefix* is a PathPrefix AWS's list calls accept."""
+    if not 1 <= len(prefix) <= PATH_MAX:
+        raise _constraint_error("pathPrefix", prefix, f"Member must have length between 1 and {PATH_MAX}")
+    if policies:
+        pattern, shown = _POLICY_PATH_PREFIX_RE, r"((/[A-Za-z0-9\.,\+@=_-]+)*)/"
+        hint = "a policy path prefix starts and ends with /, e.g. /job-function/"
+    else:
+        pattern, shown, hint = _PATH_PREFIX_RE, r"\u002F[\u0021-\u007F]*", "a path prefix starts with /, e.g. /eng"
+    if not pattern.fullmatch(prefix):
+        raise _constraint_error("pathPrefix", prefix, f"Member must satisfy regular expression pattern: {shown}",
+                                hint=hint)
+    return prefix
+
+
 def is_valid_path(path: str) -> bool:
     """Is *path* one AWS accepts: / or /a/b/ of printable ASCII, at most 512 characters?"""
     return len(path) <= PATH_MAX and _PATH_RE.fullmatch(path) is not None and "//" not in path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iamctl.core.errors import already_exists, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, Group, User
-from iamctl.core.names import check_name, check_path, new_unique_id, now_iso
+from iamctl.core.names import check_name, check_path, check_path_prefix, new_unique_id, now_iso
 from iamctl.core.service import policies, quotas, users
 from iamctl.core.service.lookup import find
 
@@ -29,6 +29,7 @@ def create(account: Account, name: str, *, path: str = "/") -> Group:
 
 
 def list_groups(account: Account, path_prefix: str = "/") -> list[Group]:
+    check_path_prefix(path_prefix)
     return sorted((g for g in account.groups.values() if g.path.startswith(path_prefix)), key=lambda g: g.name.lower())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iamctl.core.errors import already_exists, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, InstanceProfile
-from iamctl.core.names import check_name, check_path, new_unique_id, now_iso
+from iamctl.core.names import check_name, check_path, check_path_prefix, new_unique_id, now_iso
 from iamctl.core.service import quotas, roles
 from iamctl.core.service.lookup import find
 
@@ -31,6 +31,7 @@ def create(account: Account, name: str, *, path: str = "/") -> InstanceProfile:
 
 
 def list_profiles(account: Account, path_prefix: str = "/", role: str | None = None) -> list[InstanceProfile]:
+    check_path_prefix(path_prefix)
     found = [p for p in account.instance_profiles.values() if p.path.startswith(path_prefix)]
     if role is not None:
         role_name = roles.get(account, role).name

@@ -11,7 +11,7 @@ from iamctl.core import managed
 from iamctl.core.errors import IamError, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, AwsPolicyOverride, CustomerPolicy, PolicyVersion
 from iamctl.core.model.lazy import peek_items
-from iamctl.core.names import check_name, check_path, iam_arn, new_unique_id, now_iso, parse_arn
+from iamctl.core.names import check_name, check_path, check_path_prefix, iam_arn, new_unique_id, now_iso, parse_arn
 from iamctl.core.service import quotas
 from iamctl.core.service.lookup import find
 
@@ -467,6 +467,7 @@ def list_refs(
 ) -> list[PolicyRef]:
     """ListPolicies: AWS's managed policies and/or the account's own, filtered (by
     *name_contains* as the console's search box does: a substring, any case)."""
+    check_path_prefix(path_prefix, policies=True)
     needle = (name_contains or "").lower()
     refs: list[PolicyRef] = []
     counts = usage(account) if only_attached else None

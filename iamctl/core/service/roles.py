@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iamctl.core.errors import IamError, already_exists, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, Role, StoreData
-from iamctl.core.names import check_name, check_path, new_unique_id, now_iso
+from iamctl.core.names import check_name, check_path, check_path_prefix, new_unique_id, now_iso
 from iamctl.core.service import policies, quotas
 from iamctl.core.service.lookup import find
 from iamctl.core.service.tags import apply_tags
@@ -70,6 +70,7 @@ def create(
 
 
 def list_roles(account: Account, path_prefix: str = "/") -> list[Role]:
+    check_path_prefix(path_prefix)
     return sorted((r for r in account.roles.values() if r.path.startswith(path_prefix)), key=lambda r: r.name.lower())
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from iamctl.core.errors import already_exists, delete_conflict, limit_exceeded, no_such_entity
 from iamctl.core.model import Account, User
-from iamctl.core.names import check_name, check_path, new_unique_id, now_iso
+from iamctl.core.names import check_name, check_path, check_path_prefix, new_unique_id, now_iso
 from iamctl.core.service import policies, quotas
 from iamctl.core.service.lookup import find
 from iamctl.core.service.tags import apply_tags
@@ -38,6 +38,7 @@ def create(account: Account, name: str, *, path: str = "/", tags: dict[str, str]
 
 
 def list_users(account: Account, path_prefix: str = "/") -> list[User]:
+    check_path_prefix(path_prefix)
     return sorted((u for u in account.users.values() if u.path.startswith(path_prefix)), key=lambda u: u.name.lower())
 
 
