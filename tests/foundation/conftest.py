@@ -53,3 +53,21 @@ def jcli(ok):
 def fails(result, code: int, line: str) -> None:
     """An error: exit *code*, nothing on stdout, exactly one line *line* on stderr."""
     assert (result.code, result.out, result.err) == (code, "", line + "\n")
+
+
+def walk_pages(jcli, argv: list[str], names, first_key: str, max_items: int,
+               page_size: int | None) -> tuple[dict[str, list[str]], int]:
+    """Follow NextToken from the first page of ``jcli(*argv)`` with --max-items (and
+    --page-size); (every page's names(page) joined per key, pages read). Each page holds at
+    most *max_items* of *first_key*'s items, as botocore's paginator counts them."""
+    seen: dict[str, list[str]] = {}
+    token, calls = None, 0
+    while True:
+        paging = ["--max-items", str(max_items)] + (["--page-size", str(page_size)] if page_size else [])
+        page = jcli(*argv, *paging, *(["--starting-token", token] if token else []))
+        assert len(page[first_key]) <= max_items
+        for key, found in names(page).items():
+            seen.setdefault(key, []).extend(found)
+        token, calls = page.get("NextToken"), calls + 1
+        if token is None:
+            return seen, calls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.foundation.conftest import ACCOUNT
+from tests.foundation.conftest import ACCOUNT, walk_pages
 
 INLINE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
 
@@ -91,18 +91,8 @@ def test_pages_as_aws_clis_paginator_one_next_token_for_the_four_lists(ok, jcli,
     assert _names(rest) == {"UserDetailList": full["UserDetailList"][2:], "GroupDetailList": [],
                             "RoleDetailList": [], "Policies": []}
     for max_items, page_size in ((1, None), (3, 2), (2, 1), (5, 3), (1, 100)):
-        seen = {k: [] for k in KEYS}
-        token, calls = None, 0
-        while True:
-            argv = ["--max-items", str(max_items)] + (["--page-size", str(page_size)] if page_size else [])
-            page = jcli("account", "authorization-details", *argv,
-                        *(["--starting-token", token] if token else []))
-            assert len(page["UserDetailList"]) <= max_items
-            for k, v in _names(page).items():
-                seen[k] += v
-            token, calls = page.get("NextToken"), calls + 1
-            if token is None:
-                break
+        seen, calls = walk_pages(jcli, ["account", "authorization-details"], _names, "UserDetailList",
+                                 max_items, page_size)
         assert seen == full, (max_items, page_size)
         assert calls >= 2 or max_items >= len(full["UserDetailList"])
     text = ok("account", "authorization-details", "--max-items", "1", "--output", "text").out

@@ -13,7 +13,7 @@ import pytest
 from iamctl.core.errors import IamError
 from iamctl.core.service import policies
 from iamctl.core.store import Store
-from tests.foundation.conftest import ACCOUNT, fails
+from tests.foundation.conftest import ACCOUNT, fails, walk_pages
 
 KEYS = ["PolicyGroups", "PolicyUsers", "PolicyRoles"]
 ENUM = "Member must satisfy enum value set"
@@ -212,17 +212,8 @@ def test_cli_pages_as_aws_clis_paginator_across_the_three_keys(used, jcli, ok):
     assert _cli_names(rest) == {"PolicyGroups": ["ops"], "PolicyUsers": [], "PolicyRoles": []}
     assert "NextToken" not in rest
     for max_items, page_size in ((1, None), (1, 1), (1, 2), (2, 3), (1, 4), (3, 1)):
-        seen: dict[str, list[str]] = {k: [] for k in KEYS}
-        token, calls = None, 0
-        while True:
-            argv = ["--max-items", str(max_items)] + (["--page-size", str(page_size)] if page_size else [])
-            page = jcli("policy", "entities", "Mine", *argv, *(["--starting-token", token] if token else []))
-            assert len(page["PolicyGroups"]) <= max_items
-            for key, names in _cli_names(page).items():
-                seen[key] += names
-            token, calls = page.get("NextToken"), calls + 1
-            if token is None:
-                break
+        seen, calls = walk_pages(jcli, ["policy", "entities", "Mine"], _cli_names, "PolicyGroups",
+                                 max_items, page_size)
         assert seen == full, (max_items, page_size)
         assert calls >= 2 or max_items >= len(full["PolicyGroups"]), (max_items, page_size)
     text = ok("policy", "entities", "Mine", "--max-items", "1", "--output", "text").out

@@ -271,6 +271,15 @@ def _read_again(store_path: Path, *accounts: str) -> set[str]:
     return {a for a in accounts if store.account_cache_path(a).exists()}
 
 
+def _forget(store_path: Path, *accounts: str) -> Store:
+    """Remove the caches of *accounts*, tables and facts (the file's index stays)."""
+    store = Store(store_path)
+    for account in accounts:
+        store.account_cache_path(account).unlink()
+        store.account_cache_path(account, "f").unlink()
+    return store
+
+
 def _warm(ok) -> None:
     for account in (ACCOUNT, B, C):
         ok("--account", account, "user", "list")
@@ -288,10 +297,7 @@ def test_without_facts_an_accounts_text_rules_it_out_without_a_parse(three, ok):
     does not spell out cannot be in that account, so the account is not parsed."""
     ok("--account", C, "account", "alias", "set", "data-lake")
     _warm(ok)
-    store = Store(three)
-    for account in (ACCOUNT, C):
-        store.account_cache_path(account).unlink()
-        store.account_cache_path(account, "f").unlink()
+    store = _forget(three, ACCOUNT, C)
     ok("--account", B, "key", "create", "alice")
     assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == []
     assert ok("--account", "data-lake", "user", "get", "bob", "--output", "json").json()["User"]["Arn"] \
@@ -305,10 +311,7 @@ def test_an_escape_in_an_accounts_text_means_it_must_be_read(three, ok):
     at = text.index(f"[accounts.{C}.users.bob]")
     three.write_text(text[:at] + text[at:].replace('home = "', 'home = "\\u0041', 1))
     _warm(ok)
-    store = Store(three)
-    for account in (ACCOUNT, C):
-        store.account_cache_path(account).unlink()
-        store.account_cache_path(account, "f").unlink()
+    store = _forget(three, ACCOUNT, C)
     ok("--account", B, "key", "create", "alice")
     assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == [C]
 

@@ -25,6 +25,7 @@ from iamctl.core.errors import (
     validation_error,
 )
 from iamctl.core.model.credentials import ACTIVE, INACTIVE, AccessKey
+from iamctl.core.names import check_enum
 
 KEY_ID_PREFIX = "AKIA"  # long-term IAM user / root keys; ASIA is for temporary STS keys
 KEY_ID_BODY = 16  # AKIA + 16 = AWS's 20-character access key IDs
@@ -103,13 +104,7 @@ def find_key(keys: list[AccessKey], key_id: str) -> AccessKey:
 
 def set_status(keys: list[AccessKey], key_id: str, status: str) -> list[AccessKey]:
     """UpdateAccessKey: the keys with *key_id* set to Active or Inactive."""
-    if status not in STATUSES:
-        from iamctl.core.suggest import did_you_mean
-
-        raise validation_error(
-            f"1 validation error detected: Value '{status}' at 'status' failed to satisfy "
-            f"constraint: Member must satisfy enum value set: [Active, Inactive]{did_you_mean(status, STATUSES)}"
-        )
+    check_enum("status", status, STATUSES)
     find_key(keys, key_id)
     return [replace(k, status=status) if k.id == key_id else k for k in keys]
 
