@@ -115,18 +115,38 @@ def verify(creds: Credentials, now: datetime) -> dict[str, Any]:
     """GetCallerIdentity for *creds*, checked against the store as a signed request would be:
     the key must exist and be active, the secret (and a session's token) must match, a
     session must not have expired. A long-term key's last use is recorded."""
-    from iamctl.cli.common import peek, read, write
+    from iamctl.cli.common import read, write
 
+    if creds.access_key_id.startswith("ASIA"):
+        return check(read(), creds, now)
+    precheck(creds)
+    with write() as data:
+        return check(data, creds, now)
+
+
+def precheck(creds: Credentials) -> None:
+    """The scrypt check of a long-term key's secret, made on a read without the store's
+    lock and remembered, so that ``check`` under the lock costs no hashing."""
+    from iamctl.cli.common import peek
+
+    if creds.access_key_id.startswith("ASIA"):
+        return
+    from iamctl.core.service import access_keys
+
+    seen = peek()
+    if seen is not None:
+        access_keys.precheck(seen, creds.access_key_id, creds.secret_access_key)
+
+
+def check(data: Any, creds: Credentials, now: datetime) -> dict[str, Any]:
+    """GetCallerIdentity for *creds* in *data* (see ``verify``); a long-term key's use is
+    recorded in *data*, which the caller writes."""
     if creds.access_key_id.startswith("ASIA"):
         from iamctl.core import sts
 
-        identity = sts.get_caller_identity(read(), creds.access_key_id, now, session_token=creds.session_token,
+        identity = sts.get_caller_identity(data, creds.access_key_id, now, session_token=creds.session_token,
                                            secret=creds.secret_access_key)
         return {"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn}
     from iamctl.core.service import access_keys
 
-    seen = peek()  # the secret's scrypt check, made before the lock and remembered
-    if seen is not None:
-        access_keys.precheck(seen, creds.access_key_id, creds.secret_access_key)
-    with write() as data:
-        return access_keys.caller_identity(data, creds.access_key_id, creds.secret_access_key, now)
+    return access_keys.caller_identity(data, creds.access_key_id, creds.secret_access_key, now)

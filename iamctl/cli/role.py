@@ -13,7 +13,7 @@ from iamctl.cli.confirm import YES, confirm
 from iamctl.cli.paging import paginated
 from iamctl.cli.policy_holder import Holder, add_policy_commands
 from iamctl.core import shapes_roles
-from iamctl.core.errors import UsageError
+from iamctl.core.errors import IamError, UsageError
 from iamctl.core.model import Account, StoreData
 from iamctl.core.service import quotas, roles
 
@@ -243,21 +243,31 @@ def assume(
         raise UsageError("--session-name is required (except with --service).")
     text = read_document(policy) if policy is not None else None
     when = now(at)
+    creds = None
     if as_ is None:
         from iamctl.cli import aws_credentials
 
         creds = aws_credentials.find()
-        aws_credentials.verify(creds, when)  # as the signed AssumeRole request would be
+        aws_credentials.precheck(creds)  # the secret's scrypt check, before the store is locked
         as_ = creds.access_key_id
     made = sts.new_session_secrets()  # their scrypt hashes are made before the store is locked
-    with _write() as (data, account):
-        caller = sts.resolve_caller(data, as_, account, when)
-        issued = sts.assume_role(
-            data, caller, account, role, session_name=session_name, now=when, duration=duration_seconds,
-            policy=text, tags=parse_tags(tag), transitive_tag_keys=transitive_tag_key, external_id=external_id,
-            mfa_code=mfa_code, source_identity=source_identity, credentials=made,
-        )
-        shape = shapes_roles.assume_role(issued)
+    signed = False
+    try:
+        with _write() as (data, account):
+            if creds is not None:  # checked as the signed AssumeRole request would be, in the same write
+                aws_credentials.check(data, creds, when)
+                signed = True
+            caller = sts.resolve_caller(data, as_, account, when)
+            issued = sts.assume_role(
+                data, caller, account, role, session_name=session_name, now=when, duration=duration_seconds,
+                policy=text, tags=parse_tags(tag), transitive_tag_keys=transitive_tag_key, external_id=external_id,
+                mfa_code=mfa_code, source_identity=source_identity, credentials=made,
+            )
+            shape = shapes_roles.assume_role(issued)
+    except IamError:
+        if signed and creds is not None:  # refused, but the request was made with the key: AWS records its use
+            aws_credentials.verify(creds, when)
+        raise
     _emit_credentials(shape, fmt)
 
 

@@ -253,11 +253,22 @@ def new_session_secrets() -> SessionSecrets:
     return SessionSecrets(secret, token, hash_secret(secret), hash_secret(token))
 
 
-def _new_session(role: Role, now: datetime, seconds: int, session_name: str, made: SessionSecrets | None,
-                 **fields) -> tuple[Session, str, str]:
+def _unused_session_key(data: StoreData) -> str:
+    """A new session key ID (ASIA...) that no session in the store has: 80 random bits,
+    checked anyway, as a new access key's ID is (a key ID alone names its session)."""
+    from iamctl.core.model.directory import accounts_with
+
+    while True:
+        key_id = new_unique_id("session-key")
+        if not any(key_id in account.sessions for account in accounts_with(data, session=key_id)):
+            return key_id
+
+
+def _new_session(data: StoreData, role: Role, now: datetime, seconds: int, session_name: str,
+                 made: SessionSecrets | None, **fields) -> tuple[Session, str, str]:
     made = made or new_session_secrets()
     session = Session(
-        access_key_id=new_unique_id("session-key"), role=role.name, session_name=session_name,
+        access_key_id=_unused_session_key(data), role=role.name, session_name=session_name,
         issued=iso(now), expires=iso(now + timedelta(seconds=seconds)),
         secret_hash=made.secret_hash, token_hash=made.token_hash, **fields,
     )
@@ -337,7 +348,7 @@ def assume_role(
             raise refusal(request, decision, trust=trust)
 
     session, secret, token = _new_session(
-        role, now, seconds, session_name, credentials, caller=caller.principal.arn, policy=policy,
+        data, role, now, seconds, session_name, credentials, caller=caller.principal.arn, policy=policy,
         tags={**inherited_tags, **tags}, transitive=[*inherited_tags, *transitive],
         source_identity=source_identity or inherited, mfa=mfa, chained=chained,
     )
@@ -397,7 +408,7 @@ def assume_role_as_service(
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
         raise refusal(request, decision, trust=trust)
-    session, secret, token = _new_session(role, now, seconds, name, credentials, caller=service)
+    session, secret, token = _new_session(data, role, now, seconds, name, credentials, caller=service)
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)
@@ -550,7 +561,8 @@ def _federated_session(
     decision = evaluate(request, PolicySet(resource=trust, rcps=_rcps(data, owner.id)))
     if decision.decision != "allowed":
         raise refusal(request, decision, web_identity=True, trust=trust)
-    session, secret, token = _new_session(role, now, seconds, session_name, credentials, policy=policy, **fields)
+    session, secret, token = _new_session(data, role, now, seconds, session_name, credentials, policy=policy,
+                                          **fields)
     prune(data, now)
     owner.sessions[session.access_key_id] = session
     role.last_used = iso(now)

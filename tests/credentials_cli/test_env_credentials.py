@@ -190,3 +190,36 @@ def test_role_assume_chains_from_the_exported_session(iam, cli, alice_key, monke
     monkeypatch.setenv("AWS_SESSION_TOKEN", "forged")
     refused = cli("role", "assume", "Audit", "--session-name", "three", "--at", "2026-05-01T12:10:00Z")
     assert refused.code == 3 and refused.err.startswith("iamctl: InvalidClientTokenId: ")
+
+
+def test_role_assume_with_a_key_checks_it_and_assumes_in_one_write(iam, cli, alice_key, monkeypatch, store_path):
+    """The key's check (with its last use recorded, as the signed AssumeRole request's would
+    be) and the session are one transaction: the store is locked and written once."""
+    from iamctl.core.store import files
+
+    _assumable_role(iam)
+    _use_env(monkeypatch, alice_key)
+    taken = []
+    original = files.locked
+
+    def counted(*args, **kwargs):
+        taken.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(files, "locked", counted)
+    result = cli("role", "assume", "Deploy", "--session-name", "once", "-o", "json", "--at", AT)
+    assert result.code == 0, result.err
+    assert len(taken) == 1
+    keys = iam("key", "last-used", alice_key["AccessKeyId"]).json()["AccessKeyLastUsed"]
+    assert keys["ServiceName"] == "sts"
+    iam("user", "detach-policy", "alice", "AdministratorAccess")
+    refused = cli("role", "assume", "Deploy", "--session-name", "denied", "--at", "2026-06-01T00:00:00Z")
+    assert refused.code == 3 and refused.err.startswith("iamctl: AccessDenied: "), refused.err
+    # refused, yet signed with the key: its use is recorded, as AWS records a denied request's
+    assert iam("key", "last-used", alice_key["AccessKeyId"]).json()["AccessKeyLastUsed"]["LastUsedDate"] \
+        .startswith("2026-06-01T00:00:00")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong" * 8)
+    before = store_path.read_bytes()
+    refused = cli("role", "assume", "Deploy", "--session-name", "bad", "--at", AT)
+    assert refused.code == 3 and refused.err.startswith("iamctl: SignatureDoesNotMatch: ")
+    assert store_path.read_bytes() == before  # nothing written: no session, no last use

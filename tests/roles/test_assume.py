@@ -29,6 +29,18 @@ def _refused(data, who, role, **kw) -> str:
     return exc.value.message
 
 
+def test_a_new_sessions_key_id_is_one_no_session_in_the_store_has(monkeypatch):
+    """80 random bits, checked anyway (as a new access key's ID is): an ID that a session in
+    any account already has is drawn again."""
+    data = _cross_account()
+    first = _assume(data, "david", ROLE_B, session_name="first")
+    drawn = iter([first.session.access_key_id, "ASIAAAAAAAAAAAAAAAAA"])
+    monkeypatch.setattr(sts, "new_unique_id", lambda kind: next(drawn))
+    second = _assume(data, "david", ROLE_B, session_name="second")
+    assert second.session.access_key_id == "ASIAAAAAAAAAAAAAAAAA"
+    assert data.accounts[B].sessions[first.session.access_key_id].session_name == "first"
+
+
 # ---------------------------------------------------------------- cross-account (AWS's tutorial shape)
 
 
