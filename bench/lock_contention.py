@@ -121,13 +121,16 @@ def over_target(rows: list[list[str]], writers: int) -> None:
     the lock was taken. The first *writers* writes are the start burst: while they hold the
     lock, the other writers' processes are still starting (Python and its imports) and share
     the CPUs with the holder."""
-    done = sorted((float(r[6]), float(r[1])) for r in rows if r[2] == "0" and len(r) > 6)
-    places = [i + 1 for i, (_, held) in enumerate(done) if held > HOLD_TARGET]
-    after = [held for _, held in done[writers:]]
+    done = sorted((float(r[6]), float(r[1]), float(r[3])) for r in rows if r[2] == "0" and len(r) > 6)
+    places = [i + 1 for i, (_, held, _) in enumerate(done) if held > HOLD_TARGET]
+    after = [held for _, held, _ in done[writers:]]
     print(f"held over {HOLD_TARGET * 1000:.0f} ms: {len(places)} of {len(done)} writes, at places "
           f"{places[:10]}{' ...' if len(places) > 10 else ''} in the order the lock was taken; after the "
           f"first {writers} (the start burst) the worst hold is "
           f"{max(after) * 1000 if after else float('nan'):.0f} ms")
+    costly = [f"{i + 1} ({cpu * 1000:.0f} ms)" for i, (_, _, cpu) in enumerate(done) if cpu > HOLD_TARGET]
+    if costly:
+        print(f"CPU while held over {HOLD_TARGET * 1000:.0f} ms at places {', '.join(costly[:10])}")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -233,6 +236,13 @@ def main(argv: list[str] | None = None) -> int:
               "(temp file, fsync, rename, fsync of the directory: part of the held time)")
     ok = not failures and last_kept and holds and max(holds) <= HOLD_TARGET
     print("PASS" if ok else "MISS")
+    if holds:
+        # What this 2-core machine allows (README, Speed): a holder that waits for a CPU while
+        # other writers' processes start cannot be helped by an unprivileged process.
+        proposed = (not failures and last_kept and max(cpus) <= HOLD_TARGET
+                    and percentile(holds, 0.95) <= HOLD_TARGET)
+        print(f"proposed target (every write succeeds; CPU while held <= {HOLD_TARGET * 1000:.0f} ms per write; "
+              f"p95 held <= {HOLD_TARGET * 1000:.0f} ms): {'PASS' if proposed else 'MISS'}")
     return 0 if ok else 1
 
 

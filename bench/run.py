@@ -150,6 +150,7 @@ def bench_store(label: str, path: Path, env: dict[str, str], runs: int, n_groups
 # issue 10 §3: warm user get / user tag / key create, 20 accounts vs 1, and peak memory of user get
 ORG_WARM_FACTOR = 1.5
 ORG_COLD_FACTOR = 3.0  # a cold read of one account vs a warm one
+INDEX_MS_PER_MB = 6.0  # the whole file scanned to find its accounts again (proposed for issue 10 §3)
 
 
 def bench_org(tmpdir: Path, base: dict[str, str], runs: int, accounts: int, users: int, groups: int,
@@ -220,7 +221,7 @@ def bench_org(tmpdir: Path, base: dict[str, str], runs: int, accounts: int, user
         (f"cold / warm user get, {accounts} accounts",
          got[many, "user get (cold cache)"]["wall"] / got[many, "user get"]["wall"], ORG_COLD_FACTOR),
         (f"account cold / warm user get, {accounts} acc.",
-         got[many, "user get (account cold)"]["wall"] / got[many, "user get"]["wall"], None),
+         got[many, "user get (account cold)"]["wall"] / got[many, "user get"]["wall"], ORG_COLD_FACTOR),
         ("cold user get, 20 vs 1 account",
          got[many, "user get (cold cache)"]["wall"] / got[one, "user get (cold cache)"]["wall"], None),
     ]
@@ -229,6 +230,12 @@ def bench_org(tmpdir: Path, base: dict[str, str], runs: int, accounts: int, user
         verdict = "" if limit is None else ("PASS" if ratio <= limit else "MISS")
         misses += verdict == "MISS"
         print(f"  {what:<40} {ratio:5.2f}x" + (f"  target <= {limit}x {verdict}" if limit else ""))
+    # Cutting the file into accounts again (every cache gone) scans the whole file: its cost
+    # per MB of store is the proposed target in place of "cold within 3x of warm" there.
+    size_mb = stores[many][0].stat().st_size / 1e6
+    per_mb = (got[many, "user get (cold cache)"]["wall"] - got[many, "user get (account cold)"]["wall"]) / size_mb
+    print(f"  {'index rebuilt, per MB of store':<40} {per_mb * 1000:5.2f} ms  proposed target <= "
+          f"{INDEX_MS_PER_MB} ms {'PASS' if per_mb * 1000 <= INDEX_MS_PER_MB else 'MISS'}")
     return misses
 
 
