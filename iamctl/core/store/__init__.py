@@ -52,14 +52,28 @@ def default_path() -> Path:
     return Path(base) / "iamctl" / "store.toml"
 
 
-def _import_what_a_write_needs() -> None:
+# From this size on, a write imports tomlkit before it takes the lock (see below).
+TOMLKIT_AHEAD_FROM = 1024 * 1024
+
+
+def _import_what_a_write_needs(file: Path) -> None:
     """Import, before the lock is taken, the modules every write uses under it (~8 ms):
     every other writer waits while the lock is held, so the work done holding it is kept
-    to the write itself (issue 11 §6). tomlkit (~6 ms) stays lazy: only a block a person
-    edited needs it, and most writes never pay for it."""
+    to the write itself (issue 11 §6). tomlkit (~8 ms) is needed only for a block a person
+    edited: a write to a small store imports it when it must, so that most writes never
+    pay for it; a write to a big one (where contention costs most, and 8 ms is little of
+    the write) imports it before the lock, in case."""
     import tomllib  # noqa: F401
 
+    from iamctl.core.model import directory  # noqa: F401  (the changed accounts' facts are cached)
     from iamctl.core.store import blocks, split, toml_text  # noqa: F401
+
+    try:
+        big = os.stat(file).st_size >= TOMLKIT_AHEAD_FROM
+    except OSError:  # the write says what is wrong with the file
+        return
+    if big:
+        from iamctl.core.store import tomlkit_edit  # noqa: F401
 
 
 class Store:
@@ -261,7 +275,7 @@ class Store:
         """Yield the data to change; on a clean exit, write what changed."""
         from iamctl.core.store.by_account import AccountFile
 
-        _import_what_a_write_needs()
+        _import_what_a_write_needs(self.file)
         with self._locked() as fd:
             held = os.fstat(fd)
             files.check_links(held, self.path)
