@@ -316,6 +316,19 @@ def test_an_escape_in_an_accounts_text_means_it_must_be_read(three, ok):
     assert [a for a in (ACCOUNT, C) if store.account_cache_path(a).exists()] == [C]
 
 
+def test_an_alias_split_by_a_line_ending_backslash_is_still_found(three, ok):
+    """In a multi-line basic string a backslash at the end of a line joins it to the next:
+    the text need not spell the alias out, so such an account is read."""
+    ok("--account", C, "account", "alias", "set", "data-lake")
+    text = three.read_text()
+    assert 'alias = "data-lake"' in text
+    three.write_text(text.replace('alias = "data-lake"', 'alias = """data-\\\n    lake"""'))
+    _warm(ok)
+    _forget(three, ACCOUNT, B, C)
+    assert ok("--account", "data-lake", "user", "get", "bob", "--output", "json").json()["User"]["Arn"] \
+        == f"arn:aws:iam::{C}:user/bob"
+
+
 def test_a_key_names_its_account_and_only_that_account_is_read(three, ok):
     secret_line = ok("--account", C, "key", "create", "bob", "--output", "json").json()["AccessKey"]
     _warm(ok)

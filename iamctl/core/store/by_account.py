@@ -24,6 +24,7 @@ again.
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,10 @@ def check_rest(store: Store, rest: dict, accounts: Any) -> None:
     check_raw(StoreData, rest, f"{where}: store")
     check_store_references(rest, accounts, where)
     check_documents(rest, where)
+
+
+# In a multi-line basic string, a backslash ending a line joins it to the next one.
+_LINE_ENDING_BACKSLASH = re.compile(rb"\\[ \t]+\r?\n|\\\r\n")
 
 
 class AccountMap(EntityMap[Account]):
@@ -181,13 +186,16 @@ class AccountFile:
         """Does the account's text hold *text* as it is? An account whose facts are not at
         hand (all caches gone) cannot hold a key ID or an alias its text does not spell out,
         and finding that out costs a read of its region, not a parse. None when the text
-        cannot say: an escape (``\\u``) could spell anything, or the region changed."""
+        cannot say: an escape (``\\u``) could spell anything, a line-ending backslash in a
+        multi-line string could split it, or the region changed."""
         region = self.regions.get(account_id)
         if region is None:
             return None
         start, end, crc = region
         data = os.pread(self.fd, end - start, start)
         if len(data) != end - start or zlib.crc32(data) != crc or b"\\u" in data or b"\\U" in data:
+            return None
+        if b"\\\n" in data or _LINE_ENDING_BACKSLASH.search(data):
             return None
         return text.encode() in data
 
