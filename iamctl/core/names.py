@@ -70,8 +70,9 @@ def _field_name(kind: str) -> str:
 
 # The PathPrefix of ListUsers, ListGroups, ListRoles and ListInstanceProfiles (botocore's
 # pathPrefixType), and of ListPolicies (policyPathType): looser and stricter than a path.
-_PATH_PREFIX_RE = re.compile(r"/[\x21-\x7f]*")
-_POLICY_PATH_PREFIX_RE = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
+# Patterns, not compiled ones: every command imports this module, few list by path.
+_PATH_PREFIX = r"/[\x21-\x7f]*"
+_POLICY_PATH_PREFIX = r"(/[A-Za-z0-9.,+@=_-]+)*/"
 
 
 def check_path_prefix(prefix: str, *, policies: bool = False) -> str:
@@ -79,11 +80,11 @@ def check_path_prefix(prefix: str, *, policies: bool = False) -> str:
     if not 1 <= len(prefix) <= PATH_MAX:
         raise _constraint_error("pathPrefix", prefix, f"Member must have length between 1 and {PATH_MAX}")
     if policies:
-        pattern, shown = _POLICY_PATH_PREFIX_RE, r"((/[A-Za-z0-9\.,\+@=_-]+)*)/"
+        pattern, shown = _POLICY_PATH_PREFIX, r"((/[A-Za-z0-9\.,\+@=_-]+)*)/"
         hint = "a policy path prefix starts and ends with /, e.g. /job-function/"
     else:
-        pattern, shown, hint = _PATH_PREFIX_RE, r"\u002F[\u0021-\u007F]*", "a path prefix starts with /, e.g. /eng"
-    if not pattern.fullmatch(prefix):
+        pattern, shown, hint = _PATH_PREFIX, r"\u002F[\u0021-\u007F]*", "a path prefix starts with /, e.g. /eng"
+    if not re.fullmatch(pattern, prefix):
         raise _constraint_error("pathPrefix", prefix, f"Member must satisfy regular expression pattern: {shown}",
                                 hint=hint)
     return prefix

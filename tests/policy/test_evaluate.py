@@ -84,34 +84,17 @@ def test_actions_ignore_case_resources_do_not() -> None:
 
 
 def test_arn_fields_are_matched_separately() -> None:
-    ps = PolicySet([pol(allow("ec2:*", "arn:aws:ec2:*:*:instance/*"))])
-    assert (
-        evaluate(
-            req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
-            ps,
-        ).decision
-        == "allowed"
-    )
+    def stop_instance(resource_pattern: str) -> str:
+        ps = PolicySet([pol(allow("ec2:*", resource_pattern))])
+        return evaluate(req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"), ps).decision
+
+    assert stop_instance("arn:aws:ec2:*:*:instance/*") == "allowed"
     # A '*' inside a field (not its last character) cannot swallow the field's colon.
-    ps = PolicySet([pol(allow("ec2:*", "arn:aws:ec2:us-east-1:*2instance/*"))])
-    assert (
-        evaluate(
-            req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
-            ps,
-        ).decision
-        == "implicitDeny"
-    )
+    assert stop_instance("arn:aws:ec2:us-east-1:*2instance/*") == "implicitDeny"
     # "If the * wildcard is the last character of a resource ARN segment, it can expand to
     # match beyond the colon boundaries" (IAM User Guide, "IAM JSON policy elements:
     # Resource"): here the region's '*' runs on through the account.
-    ps = PolicySet([pol(allow("ec2:*", "arn:aws:ec2:*:instance/*"))])
-    assert (
-        evaluate(
-            req(USER, "ec2:StopInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
-            ps,
-        ).decision
-        == "allowed"
-    )
+    assert stop_instance("arn:aws:ec2:*:instance/*") == "allowed"
 
 
 def test_not_action_and_not_resource() -> None:

@@ -208,18 +208,12 @@ def _accepted_value(cond: Condition) -> str | None:
     value = cond.values[0]
     if cond.family in ("string", "arn") and cond.cmp == "like":
         return value.replace("*", "x").replace("?", "x")
-    if cond.family == "numeric":
-        number = parse_number(value)
+    parse = {"numeric": parse_number, "date": parse_date}.get(cond.family)
+    if parse is not None:  # a number (a date as epoch seconds) one step on the side the operator wants
+        number = parse(value)
         if number is None:
             return None
-        step = {"lt": -1, "gt": 1}.get(cond.cmp, 0)
-        return _number_text(number + step)
-    if cond.family == "date":
-        when = parse_date(value)
-        if when is None:
-            return None
-        step = {"lt": -1, "gt": 1}.get(cond.cmp, 0)
-        return _number_text(when + step)
+        return _number_text(number + {"lt": -1, "gt": 1}.get(cond.cmp, 0))
     return value
 
 

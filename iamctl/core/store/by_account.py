@@ -100,24 +100,23 @@ def check_rest(store: Store, rest: dict, accounts: Any) -> None:
 
 
 # In a multi-line basic string, a backslash ending a line joins it to the next one.
-_LINE_ENDING_BACKSLASH = re.compile(rb"\\[ \t]+\r?\n|\\\r\n")
+_LINE_ENDING_BACKSLASH = re.compile(rb"\\[ \t]*\r?\n")
 
 
 class AccountMap(EntityMap[Account]):
     """``data.accounts`` of a store read by account: also the facts of an account not
     read yet (model/directory.py), so that a lookup across accounts reads only those that
-    may hold what it looks for."""
+    may hold what it looks for. An account already read answers for itself (None here)."""
 
-    def __init__(self, raw: dict[str, Any], convert: Any, facts: Any, holds_text: Any) -> None:
-        super().__init__(raw, convert)
-        self._facts = facts
-        self._holds_text = holds_text
+    def __init__(self, file: AccountFile) -> None:
+        super().__init__(dict(file.old_raw.get("accounts", {})), file.build_account)
+        self._file = file
 
     def facts(self, account_id: str) -> dict | None:
-        return None if self.is_built(account_id) else self._facts(account_id)
+        return None if self.is_built(account_id) else self._file.facts(account_id)
 
     def holds_text(self, account_id: str, text: str) -> bool | None:
-        return None if self.is_built(account_id) else self._holds_text(account_id, text)
+        return None if self.is_built(account_id) else self._file.holds_text(account_id, text)
 
 
 class AccountFile:
@@ -133,7 +132,7 @@ class AccountFile:
         accounts: dict[str, Any] = {a: Unloaded(a) for a in self.regions}
         self.old_raw: dict = {**self.rest, **({"accounts": accounts} if accounts else {})}
         self._fresh: dict[str, dict] = {}
-        self._facts_missing: set[str] = set()  # asked for and not cached: cache them when the account is read
+        self._facts: dict[str, dict | None] = {}  # facts read (None: not cached; cached once the account is read)
 
     def __del__(self) -> None:
         try:  # noqa: SIM105 (at exit, contextlib may be gone before this runs)
@@ -165,22 +164,21 @@ class AccountFile:
             data = from_raw(StoreData, self.rest, where, lazy=True, recover=self._recover)
         except Exception:  # the cached index failed to build: read the rest afresh
             data = from_raw(StoreData, self._fresh_rest(), where, lazy=True)
-        data.accounts = AccountMap(dict(self.old_raw.get("accounts", {})), self._build_account, self.facts,
-                                   self.holds_text)
+        data.accounts = AccountMap(self)
         return data
 
     def facts(self, account_id: str) -> dict | None:
         """The facts (model/directory.py) of an account as this file holds it, from their
         cache; None when they are not at hand (then they are cached once the account is read)."""
+        if account_id in self._facts:
+            return self._facts[account_id]
         region = self.regions.get(account_id)
         if region is None:
             return None
         start, end, crc = region
         found = cache.read(self.store.account_cache_path(account_id, "f"), ["facts", account_id, crc, end - start])
-        if isinstance(found, dict):
-            return found
-        self._facts_missing.add(account_id)
-        return None
+        self._facts[account_id] = found if isinstance(found, dict) else None  # this version of the file's
+        return self._facts[account_id]
 
     def holds_text(self, account_id: str, text: str) -> bool | None:
         """Does the account's text hold *text* as it is? An account whose facts are not at
@@ -195,7 +193,7 @@ class AccountFile:
         data = os.pread(self.fd, end - start, start)
         if len(data) != end - start or zlib.crc32(data) != crc or b"\\u" in data or b"\\U" in data:
             return None
-        if b"\\\n" in data or _LINE_ENDING_BACKSLASH.search(data):
+        if _LINE_ENDING_BACKSLASH.search(data):
             return None
         return text.encode() in data
 
@@ -203,9 +201,9 @@ class AccountFile:
         from iamctl.core.model.directory import facts_of
 
         start, end, crc = self.regions[account_id]
+        self._facts[account_id] = facts_of(raw)
         cache.write(self.store.account_cache_path(account_id, "f"), ["facts", account_id, crc, end - start],
-                    facts_of(raw))
-        self._facts_missing.discard(account_id)
+                    self._facts[account_id])
 
     def account_raw(self, account_id: str) -> dict:
         """The account's tables, from its cache or parsed and checked from its region."""
@@ -220,7 +218,7 @@ class AccountFile:
             raw = self._parse_account(account_id)
             cache.write(path, key, raw)
             self._write_facts(account_id, raw)
-        elif account_id in self._facts_missing:
+        elif account_id in self._facts and self._facts[account_id] is None:  # asked for, not cached
             self._write_facts(account_id, raw)
         accounts = self.old_raw["accounts"]
         accounts[account_id] = raw
@@ -230,7 +228,7 @@ class AccountFile:
             _check_credentials(accounts, str(self.store.path))  # every account at hand: the checks across them
         return raw
 
-    def _build_account(self, account_id: str, placeholder: Any) -> Account:
+    def build_account(self, account_id: str, placeholder: Any) -> Account:
         raw = self.account_raw(account_id)
         if account_id in self._fresh:
             return from_raw(Account, raw, "", key=account_id, lazy=True)
